@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+#include "autodiff/drivers.hpp"
+
+namespace tapegrad {
+
+std::vector<double> gradient(const Var& y, std::span<const Var> inputs) {
+  TAPEGRAD_CHECK(y.is_recorded(), TapeError,
+                 "gradient: the output is a constant (it depends on no recorded input), value ", y.value());
+  Tape& tape = Tape::owner_of(y.generation(), "gradient");
+  tape.zero_grad();
+  y.backward();
+  std::vector<double> g(inputs.size());
+  detail::read_gradient(inputs, g);
+  return g;
+}
+
+namespace detail {
+
+std::vector<Var> make_inputs(std::span<const double> point) {
+  std::vector<Var> x;
+  x.reserve(point.size());
+  for (double v : point) x.emplace_back(v);
+  return x;
+}
+
+void read_gradient(std::span<const Var> x, std::span<double> out) {
+  for (std::size_t i = 0; i < x.size(); ++i) out[i] = x[i].grad();
+}
+
+}  // namespace detail
+}  // namespace tapegrad

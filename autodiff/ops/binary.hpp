@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+// binary.hpp: the derivatives table for two- and three-argument scalar functions.
+// One struct per op: forward exactly as <cmath> computes it, and one partial per argument,
+// d_a/d_b(/d_c), each given the arguments and the result y. The partials are separate functions so
+// that when an argument is a plain double its partial is never evaluated (pow's d_b calls log).
+// Ties and kinks: min/max split the gradient evenly at a == b (so max(x, x) has derivative 1);
+// see docs/derivatives.md for the whole table.
+#pragma once
+
+#include <cmath>
+#include <string_view>
+#include <tuple>
+
+#include "autodiff/ops/domain.hpp"
+
+namespace tapegrad::ops {
+
+struct Add {
+  static constexpr std::string_view name = "add";
+  static constexpr Domain domain_a{}, domain_b{};
+  static constexpr bool kink_on_diagonal = false;
+  static double forward(double a, double b) noexcept { return a + b; }
+  static double d_a(double, double, double) noexcept { return 1.0; }
+  static double d_b(double, double, double) noexcept { return 1.0; }
+};
+
+struct Sub {
+  static constexpr std::string_view name = "sub";
+  static constexpr Domain domain_a{}, domain_b{};
+  static constexpr bool kink_on_diagonal = false;
+  static double forward(double a, double b) noexcept { return a - b; }
+  static double d_a(double, double, double) noexcept { return 1.0; }
+  static double d_b(double, double, double) noexcept { return -1.0; }
+};
+
+struct Mul {
+  static constexpr std::string_view name = "mul";
+  static constexpr Domain domain_a{}, domain_b{};
+  static constexpr bool kink_on_diagonal = false;
+  static double forward(double a, double b) noexcept { return a * b; }
+  static double d_a(double, double b, double) noexcept { return b; }
+  static double d_b(double a, double, double) noexcept { return a; }
+};
+
+struct Div {
+  static constexpr std::string_view name = "div";
+  static constexpr Domain domain_a{}, domain_b{0.5, 3.0};
+  static constexpr bool kink_on_diagonal = false;
+  static double forward(double a, double b) noexcept { return a / b; }
+  static double d_a(double, double b, double) noexcept { return 1.0 / b; }
+  static double d_b(double, double b, double y) noexcept { return -y / b; }
+};
+
+/// d/da a^b = b a^(b-1) (not b y / a, which is 0/0 at a = 0).
+/// d/db a^b = y log(a), taken as 0 where a == 0 and b >= 0 (y is 0 or 1 there and the limit is 0).
+struct Pow {
+  static constexpr std::string_view name = "pow";
+  static constexpr Domain domain_a{0.5, 3.0}, domain_b{-2.0, 2.0};
+  static constexpr bool kink_on_diagonal = false;
+  static double forward(double a, double b) noexcept { return std::pow(a, b); }
+  static double d_a(double a, double b, double) noexcept { return b * std::pow(a, b - 1.0); }
+  static double d_b(double a, double b, double y) noexcept {
+    return (a == 0.0 && b >= 0.0) ? 0.0 : y * std::log(a);
+  }
+};
+
+/// atan2(a, b) is the angle of the point (b, a); at the origin, where it has no derivative, both
+/// partials are 0.
+struct Atan2 {
+  static constexpr std::string_view name = "atan2";
+  static constexpr Domain domain_a{}, domain_b{0.5, 3.0};
+  static constexpr bool kink_on_diagonal = false;
+  static double forward(double a, double b) noexcept { return std::atan2(a, b); }
+  static double d_a(double a, double b, double) noexcept {
+    const double r2 = a * a + b * b;
+    return r2 == 0.0 ? 0.0 : b / r2;
+  }
+  static double d_b(double a, double b, double) noexcept {
+    const double r2 = a * a + b * b;
+    return r2 == 0.0 ? 0.0 : -a / r2;
+  }
+};
+
+/// hypot(a, b) = sqrt(a^2 + b^2) without overflow; at the origin (a cone's tip) both partials are 0.
+struct Hypot {
+  static constexpr std::string_view name = "hypot";
+  static constexpr Domain domain_a{0.5, 3.0}, domain_b{};
+  static constexpr bool kink_on_diagonal = false;
+  static double forward(double a, double b) noexcept { return std::hypot(a, b); }
+  static double d_a(double a, double, double y) noexcept { return y == 0.0 ? 0.0 : a / y; }
+  static double d_b(double, double b, double y) noexcept { return y == 0.0 ? 0.0 : b / y; }
+};
+
+/// std::min(a, b) = (b < a) ? b : a; the gradient goes to the argument returned, halved at a tie.
+struct Min {
+  static constexpr std::string_view name = "min";
+  static constexpr Domain domain_a{}, domain_b{};
+  static constexpr bool kink_on_diagonal = true;
+  static double forward(double a, double b) noexcept { return (b < a) ? b : a; }
+  static double d_a(double a, double b, double) noexcept { return (b < a) ? 0.0 : (a == b ? 0.5 : 1.0); }
+  static double d_b(double a, double b, double) noexcept { return (b < a) ? 1.0 : (a == b ? 0.5 : 0.0); }
+};
+
+/// std::max(a, b) = (a < b) ? b : a; the gradient goes to the argument returned, halved at a tie.
+struct Max {
+  static constexpr std::string_view name = "max";
+  static constexpr Domain domain_a{}, domain_b{};
+  static constexpr bool kink_on_diagonal = true;
+  static double forward(double a, double b) noexcept { return (a < b) ? b : a; }
+  static double d_a(double a, double b, double) noexcept { return (a < b) ? 0.0 : (a == b ? 0.5 : 1.0); }
+  static double d_b(double a, double b, double) noexcept { return (a < b) ? 1.0 : (a == b ? 0.5 : 0.0); }
+};
+
+/// std::fmin ignores a NaN argument; the gradient follows the argument it returns, halved at a tie.
+struct Fmin {
+  static constexpr std::string_view name = "fmin";
+  static constexpr Domain domain_a{}, domain_b{};
+  static constexpr bool kink_on_diagonal = true;
+  static double forward(double a, double b) noexcept { return std::fmin(a, b); }
+  static double d_a(double a, double b, double) noexcept {
+    if (std::isnan(a)) return 0.0;
+    if (std::isnan(b)) return 1.0;
+    return a < b ? 1.0 : (a == b ? 0.5 : 0.0);
+  }
+  static double d_b(double a, double b, double y) noexcept { return d_a(b, a, y); }
+};
+
+/// std::fmax ignores a NaN argument; the gradient follows the argument it returns, halved at a tie.
+struct Fmax {
+  static constexpr std::string_view name = "fmax";
+  static constexpr Domain domain_a{}, domain_b{};
+  static constexpr bool kink_on_diagonal = true;
+  static double forward(double a, double b) noexcept { return std::fmax(a, b); }
+  static double d_a(double a, double b, double) noexcept {
+    if (std::isnan(a)) return 0.0;
+    if (std::isnan(b)) return 1.0;
+    return a > b ? 1.0 : (a == b ? 0.5 : 0.0);
+  }
+  static double d_b(double a, double b, double y) noexcept { return d_a(b, a, y); }
+};
+
+/// Every two-argument op; see UnaryOps.
+using BinaryOps = std::tuple<Add, Sub, Mul, Div, Pow, Atan2, Hypot, Min, Max, Fmin, Fmax>;
+
+/// fma(a, b, c) = a b + c rounded once, as std::fma computes it.
+struct Fma {
+  static constexpr std::string_view name = "fma";
+  static constexpr Domain domain_a{}, domain_b{}, domain_c{};
+  static double forward(double a, double b, double c) noexcept { return std::fma(a, b, c); }
+  static double d_a(double, double b, double, double) noexcept { return b; }
+  static double d_b(double a, double, double, double) noexcept { return a; }
+  static double d_c(double, double, double, double) noexcept { return 1.0; }
+};
+
+/// Every three-argument op; see UnaryOps.
+using TernaryOps = std::tuple<Fma>;
+
+}  // namespace tapegrad::ops

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+// tape.cpp: block management, the registry of live tapes, and the reverse sweep.
+#include "autodiff/tape.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/container/flat_map.hpp>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+namespace tapegrad {
+namespace {
+
+// ---- generations and the registry of live tapes -------------------------------------------------
+// Only the slow paths touch the registry: clear(), construction, destruction, and reading a Var
+// whose tape is not the active one. A flat_map keeps the few live entries in one cache-friendly array.
+std::atomic<std::uint32_t> next_generation{1};  // 0 is reserved for constants
+std::mutex registry_mutex;
+boost::container::flat_map<std::uint32_t, Tape*>& registry() {
+  static auto* map = new boost::container::flat_map<std::uint32_t, Tape*>();  // never destroyed: tapes
+  return *map;                                                                // may outlive statics
+}
+
+std::uint32_t new_generation() {
+  std::uint32_t g = next_generation.fetch_add(1, std::memory_order_relaxed);
+  if (g == 0) g = next_generation.fetch_add(1, std::memory_order_relaxed);  // wrapped: skip 0
+  return g;
+}
+
+// ---- per-thread pool of blocks ---------------------------------------------------------------------
+// A Tape created per call (the gradient() driver does so) takes its blocks from here and gives them
+// back, so only the first call on a thread allocates. Bounded so an exceptional recording does not
+// pin its memory forever.
+constexpr std::size_t kPoolLimit = 16;  // blocks, about 3 MiB each
+constinit thread_local bool pool_alive = false;
+
+struct BlockPool {
+  std::vector<std::unique_ptr<detail::Block>> blocks;
+  BlockPool() { pool_alive = true; }
+  ~BlockPool() { pool_alive = false; }
+};
+BlockPool& block_pool() {
+  static thread_local BlockPool pool;
+  return pool;
+}
+
+std::unique_ptr<detail::Block> take_block() {
+  if (pool_alive) {
+    auto& free = block_pool().blocks;
+    if (!free.empty()) {
+      auto block = std::move(free.back());
+      free.pop_back();
+      return block;
+    }
+  }
+  return std::make_unique<detail::Block>();
+}
+
+}  // namespace
+
+Tape::Tape() : generation_(new_generation()) {
+  block_pool();  // constructed before any tape of this thread, so destroyed after them
+  {
+    std::lock_guard lock(registry_mutex);
+    registry().emplace(generation_, this);
+  }
+  previous_ = detail::active_tape;
+  detail::active_tape = this;
+}
+
+Tape::Tape(DefaultTag) : generation_(new_generation()), is_default_(true) {
+  std::lock_guard lock(registry_mutex);
+  registry().emplace(generation_, this);
+}
+
+Tape::~Tape() {
+  {
+    std::lock_guard lock(registry_mutex);
+    registry().erase(generation_);
+  }
+  if (!is_default_) {
+    // Unlink from this thread's stack of active tapes, even if tapes die out of order.
+    if (detail::active_tape == this) {
+      detail::active_tape = previous_;
+    } else {
+      for (Tape* t = detail::active_tape; t != nullptr; t = t->previous_) {
+        if (t->previous_ == this) {
+          t->previous_ = previous_;
+          break;
+        }
+      }
+    }
+  }
+  release_blocks();
+}
+
+Tape& Tape::thread_default() {
+  block_pool();  // see Tape::Tape()
+  static thread_local Tape tape{DefaultTag{}};
+  return tape;
+}
+
+void Tape::release_blocks() noexcept {
+  if (!pool_alive) return;  // thread is exiting: the blocks are simply freed
+  auto& free = block_pool().blocks;
+  for (auto& block : blocks_) {
+    if (free.size() >= kPoolLimit) break;
+    block->statements = block->arguments = 0;
+    free.push_back(std::move(block));
+  }
+  blocks_.clear();
+}
+
+void Tape::sync_block() noexcept {
+  if (blocks_.empty()) return;
+  detail::Block& b = *blocks_[current_];
+  b.statements = static_cast<std::uint32_t>(arg_count_cursor_ - b.arg_count.get());
+  b.arguments = static_cast<std::uint32_t>(arg_index_cursor_ - b.arg_index.get());
+}
+
+void Tape::next_block(std::size_t /*max_args*/) {
+  TAPEGRAD_CHECK(next_index_ <= std::numeric_limits<std::uint32_t>::max() - detail::Block::kStatements,
+                 TapeError, "record: the tape holds ", next_index_,
+                 " Vars, the most one recording can index (2^32); clear() it or split the computation");
+  if (!blocks_.empty()) {
+    sync_block();
+    ++current_;
+  }
+  if (current_ == blocks_.size()) blocks_.push_back(take_block());
+  detail::Block& b = *blocks_[current_];
+  b.first_index = next_index_;
+  b.statements = b.arguments = 0;
+  arg_count_cursor_ = b.arg_count.get();
+  arg_count_end_ = arg_count_cursor_ + detail::Block::kStatements;
+  arg_index_cursor_ = b.arg_index.get();
+  arg_index_end_ = arg_index_cursor_ + detail::Block::kArguments;
+  partial_cursor_ = b.partial.get();
+}
+
+void Tape::clear() {
+  {
+    std::lock_guard lock(registry_mutex);
+    registry().erase(generation_);
+    generation_ = new_generation();
+    registry().emplace(generation_, this);
+  }
+  zero_grad();
+  next_index_ = 1;
+  statement_names_.clear();
+  if (!blocks_.empty()) {
+    current_ = 0;
+    detail::Block& b = *blocks_[0];
+    b.first_index = 1;
+    arg_count_cursor_ = b.arg_count.get();
+    arg_count_end_ = arg_count_cursor_ + detail::Block::kStatements;
+    arg_index_cursor_ = b.arg_index.get();
+    arg_index_end_ = arg_index_cursor_ + detail::Block::kArguments;
+    partial_cursor_ = b.partial.get();
+  }
+}
+
+void Tape::zero_grad() {
+  const std::size_t used = std::min<std::size_t>(adjoints_.size(), next_index_);
+  std::fill_n(adjoints_.begin(), used, 0.0);
+}
+
+TapeStats Tape::stats() const {
+  TapeStats s;
+  if (blocks_.empty()) return s;
+  for (std::size_t i = 0; i < current_; ++i) {
+    s.statements += blocks_[i]->statements;
+    s.arguments += blocks_[i]->arguments;
+  }
+  const detail::Block& b = *blocks_[current_];
+  s.statements += static_cast<std::size_t>(arg_count_cursor_ - b.arg_count.get());
+  s.arguments += static_cast<std::size_t>(arg_index_cursor_ - b.arg_index.get());
+  s.blocks = current_ + 1;
+  return s;
+}
+
+Tape& Tape::find_owner(std::uint32_t generation, std::string_view op) {
+  {
+    std::lock_guard lock(registry_mutex);
+    auto it = registry().find(generation);
+    if (it != registry().end()) return *it->second;
+  }
+  if (generation == 0)
+    detail::raise<TapeError>(op, ": this Var is a constant and is recorded on no tape");
+  detail::raise<TapeError>(op,
+                           ": this Var belongs to a recording that was cleared or whose tape was destroyed "
+                           "(tape generation ",
+                           generation, "); record the computation again on a live tape");
+}
+
+void Tape::throw_foreign(std::uint32_t generation, double value, std::string_view op) const {
+  bool live = false;
+  {
+    std::lock_guard lock(registry_mutex);
+    live = registry().contains(generation);
+  }
+  if (live)
+    detail::raise<TapeError>(op, ": mixes Vars of two live tapes: an argument with value ", value,
+                             " belongs to tape generation ", generation, ", but the active tape is generation ",
+                             generation_, "; record one computation on one tape");
+  detail::raise<TapeError>(op, ": an argument with value ", value,
+                           " belongs to a recording that was cleared or whose tape was destroyed (tape "
+                           "generation ",
+                           generation, "); record it again on the active tape");
+}
+
+void Tape::name_statement(std::uint32_t index, std::string_view op) {
+  if (index != 0) statement_names_.emplace_back(index, op);
+}
+
+// ---- reverse sweep -----------------------------------------------------------------------------------
+
+namespace {
+
+/// Where the statement `index` ends inside block b: how many statements and arguments precede it,
+/// itself included. Only the block that holds the seed needs this; earlier blocks are swept whole.
+std::pair<std::uint32_t, std::uint32_t> prefix_end(const detail::Block& b, std::uint32_t index) {
+  const std::uint32_t statements = index - b.first_index + 1;
+  std::uint32_t arguments = b.arguments;
+  for (std::uint32_t s = statements; s < b.statements; ++s) arguments -= b.arg_count[s];
+  return {statements, arguments};
+}
+
+/// The loop that is the reverse mode: for each statement, newest first, take its adjoint and
+/// distribute it to its arguments times the recorded partials (adj[arg] += adj[lhs] * dlhs/darg).
+template <bool kChecked, class OnBad>
+void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t arguments, double* adjoints,
+                 OnBad&& on_bad) {
+  const std::uint8_t* counts = b.arg_count.get();
+  const std::uint32_t* index = b.arg_index.get();
+  const double* partial = b.partial.get();
+  double* lhs = adjoints + b.first_index;
+  std::uint32_t p = arguments;
+  for (std::uint32_t s = statements; s-- > 0;) {
+    const std::uint32_t k = counts[s];
+    if (k == 0) continue;  // an input: its adjoint is the result, keep it
+    p -= k;
+    const double a = lhs[s];
+    lhs[s] = 0.0;  // consumed: a later backward() must not propagate it again
+    if (a == 0.0) continue;
+    for (std::uint32_t j = p; j < p + k; ++j) {
+      const double contribution = a * partial[j];
+      if constexpr (kChecked) {
+        if (!std::isfinite(contribution)) on_bad(b.first_index + s, index[j], a, partial[j]);
+      }
+      adjoints[index[j]] += contribution;
+    }
+  }
+}
+
+}  // namespace
+
+void Tape::backward_from(std::uint32_t index, double seed) {
+  TAPEGRAD_CHECK(index != 0 && index < next_index_, TapeError, "backward: index ", index,
+                 " is not a statement of this recording (it holds ", next_index_ - 1, ")");
+  sync_block();
+  if (adjoints_.size() < next_index_) adjoints_.resize(next_index_, 0.0);
+  adjoints_[index] += seed;
+  if (detail::anomaly_depth != 0) [[unlikely]]
+    sweep_checked(index);
+  else
+    sweep(index);
+}
+
+void Tape::sweep(std::uint32_t index) {
+  std::size_t bi = current_;
+  while (blocks_[bi]->first_index > index) --bi;
+  auto [statements, arguments] = prefix_end(*blocks_[bi], index);
+  auto never = [](std::uint32_t, std::uint32_t, double, double) {};
+  for (;;) {
+    sweep_block<false>(*blocks_[bi], statements, arguments, adjoints_.data(), never);
+    if (bi == 0) break;
+    --bi;
+    statements = blocks_[bi]->statements;
+    arguments = blocks_[bi]->arguments;
+  }
+}
+
+void Tape::sweep_checked(std::uint32_t index) {
+  auto on_bad = [this](std::uint32_t statement, std::uint32_t argument, double adjoint, double partial) {
+    auto it = std::lower_bound(statement_names_.begin(), statement_names_.end(),
+                               std::pair<std::uint32_t, std::string_view>{statement, {}},
+                               [](const auto& x, const auto& y) { return x.first < y.first; });
+    const std::string_view op =
+        (it != statement_names_.end() && it->first == statement) ? it->second : std::string_view("statement");
+    detail::raise<DomainError>("anomaly: backward of ", op, " (tape index ", statement,
+                               ") produced a non-finite gradient for tape index ", argument, ": adjoint ",
+                               adjoint, " times partial ", partial);
+  };
+  std::size_t bi = current_;
+  while (blocks_[bi]->first_index > index) --bi;
+  auto [statements, arguments] = prefix_end(*blocks_[bi], index);
+  for (;;) {
+    sweep_block<true>(*blocks_[bi], statements, arguments, adjoints_.data(), on_bad);
+    if (bi == 0) break;
+    --bi;
+    statements = blocks_[bi]->statements;
+    arguments = blocks_[bi]->arguments;
+  }
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+// tape.hpp: the Wengert list behind every Var.
+//
+// During the forward pass each assignment of an expression to a Var appends one *statement*: the
+// linear indices of the Vars it read and the local partial derivative with respect to each of them
+// (a "Jacobian tape"). Inputs are statements with no arguments. Indices are handed out in recording
+// order and never reused until clear(), so a statement's index is its position on the tape, walking
+// the tape backwards is already a topological order, and copying a Var only copies its index.
+//
+// Storage is a list of fixed-size blocks (three flat arrays each: argument counts, argument indices,
+// partials); a full block is never reallocated or copied, so a 10^8-op recording costs no quadratic
+// copying, and clear() keeps the blocks for the next recording (steady-state training allocates
+// nothing). Blocks come from a per-thread pool, so even a short-lived Tape per call allocates once.
+#pragma once
+
+#include <boost/container/small_vector.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "autodiff/error.hpp"
+
+namespace tapegrad {
+
+class Tape;
+
+namespace detail {
+
+/// The tape the next operation on this thread records on; null means "the thread's default tape".
+/// constinit: no dynamic initialisation, so reading it is one thread-pointer-relative load.
+inline constinit thread_local Tape* active_tape = nullptr;
+
+/// Depth of live AnomalyGuards on this thread (see anomaly.hpp).
+inline constinit thread_local int anomaly_depth = 0;
+
+/// One chunk of a recording. Sized so that a chunk is a few MB: big enough that the sweep rarely
+/// switches chunks, small enough that a short recording does not touch much memory.
+struct Block {
+  static constexpr std::size_t kStatements = std::size_t{1} << 16;
+  static constexpr std::size_t kArguments = std::size_t{1} << 18;
+  std::unique_ptr<std::uint8_t[]> arg_count = std::make_unique_for_overwrite<std::uint8_t[]>(kStatements);
+  std::unique_ptr<std::uint32_t[]> arg_index = std::make_unique_for_overwrite<std::uint32_t[]>(kArguments);
+  std::unique_ptr<double[]> partial = std::make_unique_for_overwrite<double[]>(kArguments);
+  std::uint32_t first_index = 0;  // linear index of this block's statement 0
+  std::uint32_t statements = 0;   // used entries (kept up to date when the block is left or swept)
+  std::uint32_t arguments = 0;
+};
+
+/// Receives the (index, partial) pairs of one statement while an expression is pushed onto the tape.
+/// Constants (index 0) are skipped; a Var of another tape generation is noted in `foreign`.
+struct StatementSink {
+  std::uint32_t* index;
+  double* partial;
+  std::uint32_t generation;
+  std::uint32_t foreign = 0;
+
+  void add(std::uint32_t var_index, std::uint32_t var_generation, double local_partial) noexcept {
+    if (var_index != 0) {
+      *index++ = var_index;
+      *partial++ = local_partial;
+      foreign |= var_generation ^ generation;
+    }
+  }
+};
+
+}  // namespace detail
+
+/// Sizes of a recording, for tests, benchmarks and memory planning.
+struct TapeStats {
+  std::size_t statements = 0;  // recorded statements, inputs included
+  std::size_t arguments = 0;   // (index, partial) pairs over all statements
+  std::size_t blocks = 0;      // chunks in use
+  /// Bytes of recording actually used: 1 per statement + 12 per argument.
+  std::size_t bytes() const { return statements + arguments * (sizeof(std::uint32_t) + sizeof(double)); }
+};
+
+/// A recording of scalar operations. Constructing a Tape makes it the thread's active tape until it
+/// is destroyed (nested tapes restore the previous one); without one, each thread has a default tape.
+/// A Tape belongs to the thread that created it and must be destroyed there.
+/// Example: `tapegrad::Tape tape; Var x = 2.0; Var y = x * x; y.backward(); x.grad();  // 4`
+class Tape {
+ public:
+  Tape();
+  ~Tape();
+  Tape(const Tape&) = delete;
+  Tape& operator=(const Tape&) = delete;
+
+  /// The tape that operations on this thread record on now.
+  static Tape& active() {
+    Tape* tape = detail::active_tape;
+    return tape != nullptr ? *tape : thread_default();
+  }
+
+  /// Forgets the recording and the adjoints but keeps the memory for the next recording.
+  /// Every Var recorded so far becomes stale: using one afterwards throws TapeError.
+  void clear();
+  /// Same as clear() (the name CoDiPack and Adept users expect).
+  void reset() { clear(); }
+  /// Sets every adjoint to zero, so backward() can run again on the same recording.
+  void zero_grad();
+
+  /// Reverse sweep: adds `seed` to the adjoint of the Var at `index`, then propagates adjoints from
+  /// that statement down to the first one. Adjoints of inputs (leaves) accumulate across calls until
+  /// zero_grad(), as PyTorch's leaf .grad does; adjoints of intermediates are consumed (reset to 0)
+  /// as the sweep passes them, so a second backward() never double-counts.
+  void backward_from(std::uint32_t index, double seed = 1.0);
+
+  /// The adjoint accumulated for the Var at `index` (0 before any backward()).
+  double adjoint(std::uint32_t index) const noexcept {
+    return index < adjoints_.size() ? adjoints_[index] : 0.0;
+  }
+
+  /// Anomaly guard only: remembers which op produced statement `index`, so the guarded reverse
+  /// sweep can name it.
+  void name_statement(std::uint32_t index, std::string_view op);
+
+  /// Current generation: changes at every clear(), so Vars of an earlier recording are recognised.
+  std::uint32_t generation() const noexcept { return generation_; }
+  TapeStats stats() const;
+
+  /// Finds the live tape whose current generation is `generation` (the active tape first, then any
+  /// other live tape). Throws TapeError naming `op` if that recording was cleared or destroyed.
+  static Tape& owner_of(std::uint32_t generation, std::string_view op) {
+    Tape& tape = active();
+    return tape.generation_ == generation ? tape : find_owner(generation, op);
+  }
+
+  /// Appends an input (a statement without arguments) and returns its index.
+  std::uint32_t record_input() {
+    if (arg_count_cursor_ == arg_count_end_) [[unlikely]]
+      next_block(0);
+    *arg_count_cursor_++ = 0;
+    return next_index_++;
+  }
+
+  /// Appends the statement of expression `e` and returns its index, or 0 (a constant) if no argument
+  /// of `e` is recorded on any tape. Throws TapeError if `e` reads a Var from another recording.
+  template <class Expr>
+  std::uint32_t record(const Expr& e) {
+    constexpr std::size_t max_args = Expr::max_leaves;
+    static_assert(max_args <= 255, "tapegrad: one expression may read at most 255 Vars; split it");
+    if (arg_count_cursor_ == arg_count_end_ || arg_index_end_ - arg_index_cursor_ < std::ptrdiff_t{max_args})
+        [[unlikely]]
+      next_block(max_args);
+    detail::StatementSink sink{arg_index_cursor_, partial_cursor_, generation_};
+    e.push(sink, 1.0);
+    if (sink.foreign != 0) [[unlikely]]
+      e.visit_leaves([this](std::uint32_t index, std::uint32_t generation, double value) {
+        if (index != 0 && generation != generation_) throw_foreign(generation, value, Expr::op_name);
+      });
+    const auto count = static_cast<std::uint8_t>(sink.index - arg_index_cursor_);
+    if (count == 0) return 0;
+    *arg_count_cursor_++ = count;
+    arg_index_cursor_ = sink.index;
+    partial_cursor_ = sink.partial;
+    return next_index_++;
+  }
+
+ private:
+  struct DefaultTag {};
+  explicit Tape(DefaultTag);
+  static Tape& thread_default();
+  static Tape& find_owner(std::uint32_t generation, std::string_view op);
+
+  void next_block(std::size_t max_args);
+  void sync_block() noexcept;  // writes the cursors' counts into the current block
+  void release_blocks() noexcept;
+  [[noreturn]] void throw_foreign(std::uint32_t generation, double value, std::string_view op) const;
+  void sweep(std::uint32_t index);
+  void sweep_checked(std::uint32_t index);
+
+  // Hot state first: record() touches only these.
+  std::uint8_t* arg_count_cursor_ = nullptr;
+  std::uint8_t* arg_count_end_ = nullptr;
+  std::uint32_t* arg_index_cursor_ = nullptr;
+  std::uint32_t* arg_index_end_ = nullptr;
+  double* partial_cursor_ = nullptr;
+  std::uint32_t next_index_ = 1;  // index 0 means "constant"
+  std::uint32_t generation_ = 0;
+
+  // Most recordings fit in a few blocks: small_vector keeps their list inline (no heap node).
+  boost::container::small_vector<std::unique_ptr<detail::Block>, 4> blocks_;
+  std::size_t current_ = 0;      // block the cursors point into
+  std::vector<double> adjoints_;  // indexed by linear index; entries past next_index_ stay 0
+  Tape* previous_ = nullptr;      // the tape that was active before this one
+  std::vector<std::pair<std::uint32_t, std::string_view>> statement_names_;  // anomaly guard only
+  bool is_default_ = false;
+};
+
+}  // namespace tapegrad
