@@ -24,8 +24,8 @@
 
 #include "autodiff/error.hpp"
 #include "autodiff/ops/registry.hpp"
+#include "autodiff/tape.hpp"
 
-#define TAPEGRAD_INLINE [[gnu::always_inline]] inline
 
 namespace tapegrad {
 
@@ -61,8 +61,6 @@ class ConstExpr : public ExpressionBase {
   TAPEGRAD_INLINE double value() const noexcept { return value_; }
   template <class Sink>
   TAPEGRAD_INLINE void push(Sink&, double) const noexcept {}
-  template <class F>
-  void visit_leaves(F&&) const {}
   void check_anomaly() const {}
 
  private:
@@ -108,12 +106,8 @@ class UnaryExpr : public ExpressionOps<UnaryExpr<Op, A>> {
 
   /// Chain rule: the leaves below receive multiplier * dOp/da.
   template <class Sink>
-  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const noexcept {
+  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const {
     a_.push(sink, multiplier * Op::derivative(a_.value(), value_));
-  }
-  template <class F>
-  void visit_leaves(F&& f) const {
-    a_.visit_leaves(f);
   }
   /// Anomaly guard: the innermost op that produces a non-finite value or partial throws first.
   void check_anomaly() const {
@@ -141,15 +135,10 @@ class BinaryExpr : public ExpressionOps<BinaryExpr<Op, A, B>> {
   TAPEGRAD_INLINE double value() const noexcept { return value_; }
 
   template <class Sink>
-  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const noexcept {
+  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const {
     // A constant side contributes nothing, so its partial is not even computed.
     if constexpr (A::max_leaves > 0) a_.push(sink, multiplier * Op::d_a(a_.value(), b_.value(), value_));
     if constexpr (B::max_leaves > 0) b_.push(sink, multiplier * Op::d_b(a_.value(), b_.value(), value_));
-  }
-  template <class F>
-  void visit_leaves(F&& f) const {
-    a_.visit_leaves(f);
-    b_.visit_leaves(f);
   }
   void check_anomaly() const {
     a_.check_anomaly();
@@ -180,17 +169,11 @@ class TernaryExpr : public ExpressionOps<TernaryExpr<Op, A, B, C>> {
   TAPEGRAD_INLINE double value() const noexcept { return value_; }
 
   template <class Sink>
-  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const noexcept {
+  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const {
     const double a = a_.value(), b = b_.value(), c = c_.value();
     if constexpr (A::max_leaves > 0) a_.push(sink, multiplier * Op::d_a(a, b, c, value_));
     if constexpr (B::max_leaves > 0) b_.push(sink, multiplier * Op::d_b(a, b, c, value_));
     if constexpr (C::max_leaves > 0) c_.push(sink, multiplier * Op::d_c(a, b, c, value_));
-  }
-  template <class F>
-  void visit_leaves(F&& f) const {
-    a_.visit_leaves(f);
-    b_.visit_leaves(f);
-    c_.visit_leaves(f);
   }
   void check_anomaly() const {
     a_.check_anomaly();

@@ -132,7 +132,6 @@ void Tape::next_block(std::size_t /*max_args*/) {
   b.first_index = next_index_;
   b.statements = b.arguments = 0;
   arg_count_cursor_ = b.arg_count.get();
-  arg_count_end_ = arg_count_cursor_ + detail::Block::kStatements;
   arg_index_cursor_ = b.arg_index.get();
   arg_index_end_ = arg_index_cursor_ + detail::Block::kArguments;
   partial_cursor_ = b.partial.get();
@@ -153,7 +152,6 @@ void Tape::clear() {
     detail::Block& b = *blocks_[0];
     b.first_index = 1;
     arg_count_cursor_ = b.arg_count.get();
-    arg_count_end_ = arg_count_cursor_ + detail::Block::kStatements;
     arg_index_cursor_ = b.arg_index.get();
     arg_index_end_ = arg_index_cursor_ + detail::Block::kArguments;
     partial_cursor_ = b.partial.get();
@@ -193,21 +191,22 @@ Tape& Tape::find_owner(std::uint32_t generation, std::string_view op) {
                            generation, "); record the computation again on a live tape");
 }
 
-void Tape::throw_foreign(std::uint32_t generation, double value, std::string_view op) const {
+namespace detail {
+void throw_foreign(std::string_view op, std::uint32_t generation, double value, std::uint32_t active_generation) {
   bool live = false;
   {
     std::lock_guard lock(registry_mutex);
     live = registry().contains(generation);
   }
   if (live)
-    detail::raise<TapeError>(op, ": mixes Vars of two live tapes: an argument with value ", value,
-                             " belongs to tape generation ", generation, ", but the active tape is generation ",
-                             generation_, "; record one computation on one tape");
-  detail::raise<TapeError>(op, ": an argument with value ", value,
-                           " belongs to a recording that was cleared or whose tape was destroyed (tape "
-                           "generation ",
-                           generation, "); record it again on the active tape");
+    raise<TapeError>(op, ": mixes Vars of two live tapes: an argument with value ", value,
+                     " belongs to tape generation ", generation, ", but the active tape is generation ",
+                     active_generation, "; record one computation on one tape");
+  raise<TapeError>(op, ": an argument with value ", value,
+                   " belongs to a recording that was cleared or whose tape was destroyed (tape generation ",
+                   generation, "); record it again on the active tape");
 }
+}  // namespace detail
 
 void Tape::name_statement(std::uint32_t index, std::string_view op) {
   if (index != 0) statement_names_.emplace_back(index, op);
@@ -222,7 +221,8 @@ namespace {
 std::pair<std::uint32_t, std::uint32_t> prefix_end(const detail::Block& b, std::uint32_t index) {
   const std::uint32_t statements = index - b.first_index + 1;
   std::uint32_t arguments = b.arguments;
-  for (std::uint32_t s = statements; s < b.statements; ++s) arguments -= b.arg_count[s];
+  for (std::uint32_t s = statements; s < b.statements; ++s)
+    arguments -= std::max(1u, static_cast<std::uint32_t>(b.arg_count[s]));
   return {statements, arguments};
 }
 
@@ -231,22 +231,29 @@ std::pair<std::uint32_t, std::uint32_t> prefix_end(const detail::Block& b, std::
 template <bool kChecked, class OnBad>
 void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t arguments, double* adjoints,
                  OnBad&& on_bad) {
-  const std::uint8_t* counts = b.arg_count.get();
-  const std::uint32_t* index = b.arg_index.get();
-  const double* partial = b.partial.get();
-  double* lhs = adjoints + b.first_index;
-  std::uint32_t p = arguments;
-  for (std::uint32_t s = statements; s-- > 0;) {
-    const std::uint32_t k = counts[s];
-    if (k == 0) continue;  // an input: its adjoint is the result, keep it
-    p -= k;
-    const double a = lhs[s];
-    lhs[s] = 0.0;  // consumed: a later backward() must not propagate it again
-    if (a == 0.0) continue;
-    for (std::uint32_t j = p; j < p + k; ++j) {
+  const detail::ArgCount* const counts = b.arg_count.get();
+  const detail::ArgCount* count = counts + statements;
+  const std::uint32_t* index = b.arg_index.get() + arguments;
+  const double* partial = b.partial.get() + arguments;
+  double* lhs = adjoints + b.first_index + statements;
+  while (count != counts) {
+    --count;
+    --lhs;
+    const auto k = static_cast<std::uint32_t>(*count);
+    if (k == 0) {  // an input: its adjoint is the result, keep it; skip its reserved slot
+      --index;
+      --partial;
+      continue;
+    }
+    index -= k;
+    partial -= k;
+    const double a = *lhs;
+    *lhs = 0.0;  // consumed: a later backward() must not propagate it again
+    for (std::uint32_t j = 0; j < k; ++j) {
       const double contribution = a * partial[j];
       if constexpr (kChecked) {
-        if (!std::isfinite(contribution)) on_bad(b.first_index + s, index[j], a, partial[j]);
+        if (!std::isfinite(contribution))
+          on_bad(static_cast<std::uint32_t>(b.first_index + (count - counts)), index[j], a, partial[j]);
       }
       adjoints[index[j]] += contribution;
     }

@@ -23,6 +23,8 @@
 
 #include "autodiff/error.hpp"
 
+#define TAPEGRAD_INLINE [[gnu::always_inline]] inline
+
 namespace tapegrad {
 
 class Tape;
@@ -38,10 +40,16 @@ inline constinit thread_local int anomaly_depth = 0;
 
 /// One chunk of a recording. Sized so that a chunk is a few MB: big enough that the sweep rarely
 /// switches chunks, small enough that a short recording does not touch much memory.
+/// Number of arguments of a statement. An enum rather than uint8_t: stores through a char type may
+/// alias anything, which would make the compiler reload every cursor and operand after each one.
+enum class ArgCount : std::uint8_t {};
+
 struct Block {
-  static constexpr std::size_t kStatements = std::size_t{1} << 16;
+  // Every statement takes at least one argument slot (an input reserves one it does not write), so
+  // with as many statement slots as argument slots, checking the arguments alone is enough.
   static constexpr std::size_t kArguments = std::size_t{1} << 18;
-  std::unique_ptr<std::uint8_t[]> arg_count = std::make_unique_for_overwrite<std::uint8_t[]>(kStatements);
+  static constexpr std::size_t kStatements = kArguments;
+  std::unique_ptr<ArgCount[]> arg_count = std::make_unique_for_overwrite<ArgCount[]>(kStatements);
   std::unique_ptr<std::uint32_t[]> arg_index = std::make_unique_for_overwrite<std::uint32_t[]>(kArguments);
   std::unique_ptr<double[]> partial = std::make_unique_for_overwrite<double[]>(kArguments);
   std::uint32_t first_index = 0;  // linear index of this block's statement 0
@@ -49,19 +57,36 @@ struct Block {
   std::uint32_t arguments = 0;
 };
 
+/// Reports a Var of another recording met while recording `op`; out of line and cold so that the
+/// hot path never takes the address of the expression being recorded.
+[[noreturn, gnu::cold, gnu::noinline]] void throw_foreign(std::string_view op, std::uint32_t generation,
+                                                            double value, std::uint32_t active_generation);
+
 /// Receives the (index, partial) pairs of one statement while an expression is pushed onto the tape.
-/// Constants (index 0) are skipped; a Var of another tape generation is noted in `foreign`.
+/// Constants (index 0) are skipped.
 struct StatementSink {
+  std::uint32_t* const begin;  // first argument slot of this statement
   std::uint32_t* index;
   double* partial;
   std::uint32_t generation;
-  std::uint32_t foreign = 0;
+  std::string_view op;
 
-  void add(std::uint32_t var_index, std::uint32_t var_generation, double local_partial) noexcept {
-    if (var_index != 0) {
+  TAPEGRAD_INLINE void add(std::uint32_t var_index, std::uint32_t var_generation, double var_value,
+                           double local_partial) {
+    // One comparison per argument: a constant (index 0, generation 0) also takes the unlikely path.
+    if (var_generation == generation) [[likely]] {
+      // A Var read twice in one expression (x * x) gets one argument with the partials summed:
+      // a smaller tape and a shorter sweep for a compare per earlier argument.
+      for (std::uint32_t* earlier = begin; earlier != index; ++earlier) {
+        if (*earlier == var_index) {
+          partial[earlier - index] += local_partial;
+          return;
+        }
+      }
       *index++ = var_index;
       *partial++ = local_partial;
-      foreign |= var_generation ^ generation;
+    } else if (var_index != 0) {
+      throw_foreign(op, var_generation, var_value, generation);
     }
   }
 };
@@ -130,9 +155,11 @@ class Tape {
 
   /// Appends an input (a statement without arguments) and returns its index.
   std::uint32_t record_input() {
-    if (arg_count_cursor_ == arg_count_end_) [[unlikely]]
-      next_block(0);
-    *arg_count_cursor_++ = 0;
+    if (arg_index_cursor_ == arg_index_end_) [[unlikely]]
+      next_block(1);
+    *arg_count_cursor_++ = detail::ArgCount{0};
+    ++arg_index_cursor_;  // the reserved slot; see Block
+    ++partial_cursor_;
     return next_index_++;
   }
 
@@ -142,18 +169,13 @@ class Tape {
   std::uint32_t record(const Expr& e) {
     constexpr std::size_t max_args = Expr::max_leaves;
     static_assert(max_args <= 255, "tapegrad: one expression may read at most 255 Vars; split it");
-    if (arg_count_cursor_ == arg_count_end_ || arg_index_end_ - arg_index_cursor_ < std::ptrdiff_t{max_args})
-        [[unlikely]]
+    if (arg_index_end_ - arg_index_cursor_ < std::ptrdiff_t{max_args}) [[unlikely]]
       next_block(max_args);
-    detail::StatementSink sink{arg_index_cursor_, partial_cursor_, generation_};
+    detail::StatementSink sink{arg_index_cursor_, arg_index_cursor_, partial_cursor_, generation_, Expr::op_name};
     e.push(sink, 1.0);
-    if (sink.foreign != 0) [[unlikely]]
-      e.visit_leaves([this](std::uint32_t index, std::uint32_t generation, double value) {
-        if (index != 0 && generation != generation_) throw_foreign(generation, value, Expr::op_name);
-      });
     const auto count = static_cast<std::uint8_t>(sink.index - arg_index_cursor_);
     if (count == 0) return 0;
-    *arg_count_cursor_++ = count;
+    *arg_count_cursor_++ = detail::ArgCount{count};
     arg_index_cursor_ = sink.index;
     partial_cursor_ = sink.partial;
     return next_index_++;
@@ -168,13 +190,11 @@ class Tape {
   void next_block(std::size_t max_args);
   void sync_block() noexcept;  // writes the cursors' counts into the current block
   void release_blocks() noexcept;
-  [[noreturn]] void throw_foreign(std::uint32_t generation, double value, std::string_view op) const;
   void sweep(std::uint32_t index);
   void sweep_checked(std::uint32_t index);
 
   // Hot state first: record() touches only these.
-  std::uint8_t* arg_count_cursor_ = nullptr;
-  std::uint8_t* arg_count_end_ = nullptr;
+  detail::ArgCount* arg_count_cursor_ = nullptr;
   std::uint32_t* arg_index_cursor_ = nullptr;
   std::uint32_t* arg_index_end_ = nullptr;
   double* partial_cursor_ = nullptr;

@@ -107,12 +107,8 @@ class Var : public ExpressionBase {
   std::uint32_t generation() const noexcept { return generation_; }
 
   template <class Sink>
-  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const noexcept {
-    sink.add(index_, generation_, multiplier);
-  }
-  template <class F>
-  void visit_leaves(F&& f) const {
-    f(index_, generation_, value_);
+  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const {
+    sink.add(index_, generation_, value_, multiplier);
   }
   void check_anomaly() const {}
 
