@@ -7,6 +7,10 @@ std::vector<double> gradient(const Var& y, std::span<const Var> inputs) {
   TAPEGRAD_CHECK(y.is_recorded(), TapeError,
                  "gradient: the output is a constant (it depends on no recorded input), value ", y.value());
   Tape& tape = Tape::owner_of(y.generation(), "gradient");
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    TAPEGRAD_CHECK(!inputs[i].is_recorded() || inputs[i].generation() == y.generation(), TapeError,
+                   "gradient: input ", i, " (value ", inputs[i].value(),
+                   ") is not recorded on the output's tape; record inputs and output on one tape");
   tape.zero_grad();
   y.backward();
   std::vector<double> g(inputs.size());

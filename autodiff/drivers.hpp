@@ -2,8 +2,9 @@
 // drivers.hpp: gradients and Jacobians in one call.
 // Two forms: on Vars already recorded (`gradient(y, {x1, x2})`), and functional: give a callable and a
 // point, get the value and the gradient (or Jacobian) back. The functional drivers record on a private
-// Tape, so they neither see nor disturb the caller's recording; its memory comes from a per-thread pool,
-// so calling them in a loop does not allocate a tape each time.
+// Tape, so they neither see nor disturb the caller's recording; its blocks come from a per-thread pool,
+// so a loop of calls reuses the recording memory (only the small vectors of inputs, adjoints and the
+// result are allocated per call).
 #pragma once
 
 #include <cstddef>

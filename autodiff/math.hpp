@@ -106,9 +106,13 @@ template <class A, class B> requires MixedOperands<A, B>
 TAPEGRAD_INLINE auto min(const A& a, const B& b) { return make_binary<ops::Min>(a, b); }
 template <class A, class B> requires MixedOperands<A, B>
 TAPEGRAD_INLINE auto max(const A& a, const B& b) { return make_binary<ops::Max>(a, b); }
-// Non-templates for (Var, Var), so that `using std::max; max(x, y)` picks ours over std::max<Var>.
-TAPEGRAD_INLINE auto min(const Var& a, const Var& b) { return make_binary<ops::Min>(a, b); }
-TAPEGRAD_INLINE auto max(const Var& a, const Var& b) { return make_binary<ops::Max>(a, b); }
+// Same-type overloads: std::max<T>(const T&, const T&) is more specialised than (A, B), so without
+// these `using std::max; max(x, y)` would pick it (no tie rule, a reference to one operand). Being
+// as specialised as std's and more constrained, these win.
+template <Expression A>
+TAPEGRAD_INLINE auto min(const A& a, const A& b) { return make_binary<ops::Min>(a, b); }
+template <Expression A>
+TAPEGRAD_INLINE auto max(const A& a, const A& b) { return make_binary<ops::Max>(a, b); }
 template <class A, class B, class C> requires MixedOperands<A, B, C>
 TAPEGRAD_INLINE auto fma(const A& a, const B& b, const C& c) { return make_ternary<ops::Fma>(a, b, c); }
 

@@ -38,12 +38,12 @@ inline constinit thread_local Tape* active_tape = nullptr;
 /// Depth of live AnomalyGuards on this thread (see anomaly.hpp).
 inline constinit thread_local int anomaly_depth = 0;
 
-/// One chunk of a recording. Sized so that a chunk is a few MB: big enough that the sweep rarely
-/// switches chunks, small enough that a short recording does not touch much memory.
 /// Number of arguments of a statement. An enum rather than uint8_t: stores through a char type may
 /// alias anything, which would make the compiler reload every cursor and operand after each one.
 enum class ArgCount : std::uint8_t {};
 
+/// One chunk of a recording. Sized so that a chunk is a few MB: big enough that the sweep rarely
+/// switches chunks, small enough that a short recording does not touch much memory.
 struct Block {
   // Every statement takes at least one argument slot (an input reserves one it does not write), so
   // with as many statement slots as argument slots, checking the arguments alone is enough.
@@ -96,9 +96,9 @@ struct StatementSink {
 /// Sizes of a recording, for tests, benchmarks and memory planning.
 struct TapeStats {
   std::size_t statements = 0;  // recorded statements, inputs included
-  std::size_t arguments = 0;   // (index, partial) pairs over all statements
+  std::size_t arguments = 0;   // (index, partial) slots: one per distinct Var a statement reads, one per input
   std::size_t blocks = 0;      // chunks in use
-  /// Bytes of recording actually used: 1 per statement + 12 per argument.
+  /// Bytes of recording actually used: 1 per statement + 12 per argument slot.
   std::size_t bytes() const { return statements + arguments * (sizeof(std::uint32_t) + sizeof(double)); }
 };
 

@@ -51,14 +51,16 @@ struct Div {
   static double d_b(double, double b, double y) noexcept { return -y / b; }
 };
 
-/// d/da a^b = b a^(b-1) (not b y / a, which is 0/0 at a = 0).
-/// d/db a^b = y log(a), taken as 0 where a == 0 and b >= 0 (y is 0 or 1 there and the limit is 0).
+/// d/da a^b = b a^(b-1) (not b y / a, which is 0/0 at a = 0), and exactly 0 when b == 0 (a^0 is
+/// constant, while 0 * 0^-1 would be NaN).
+/// d/db a^b = y log(a), taken as 0 where a == 0 and b >= 0: the limit from the right for b > 0, and a
+/// convention at b == 0, where the value jumps.
 struct Pow {
   static constexpr std::string_view name = "pow";
   static constexpr Domain domain_a{0.5, 3.0}, domain_b{-2.0, 2.0};
   static constexpr bool kink_on_diagonal = false;
   static double forward(double a, double b) noexcept { return std::pow(a, b); }
-  static double d_a(double a, double b, double) noexcept { return b * std::pow(a, b - 1.0); }
+  static double d_a(double a, double b, double) noexcept { return b == 0.0 ? 0.0 : b * std::pow(a, b - 1.0); }
   static double d_b(double a, double b, double y) noexcept {
     return (a == 0.0 && b >= 0.0) ? 0.0 : y * std::log(a);
   }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <string_view>
 #include <tuple>
@@ -157,12 +158,15 @@ struct Log1p {
   static double derivative(double x, double) noexcept { return 1.0 / (1.0 + x); }
 };
 
-/// sqrt'(0) = +inf, the true one-sided limit; the anomaly guard reports it.
+/// sqrt'(0) = +inf, the true one-sided limit, for -0.0 too (0.5 / -0.0 would be -inf); the anomaly
+/// guard reports it.
 struct Sqrt {
   static constexpr std::string_view name = "sqrt";
   static constexpr Domain domain{0.1, 5.0};
   static double forward(double x) noexcept { return std::sqrt(x); }
-  static double derivative(double, double y) noexcept { return 0.5 / y; }
+  static double derivative(double, double y) noexcept {
+    return y == 0.0 ? std::numeric_limits<double>::infinity() : 0.5 / y;
+  }
 };
 
 /// cbrt'(0) = +inf, as for sqrt.
