@@ -250,12 +250,12 @@ void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t
     const double a = *lhs;
     *lhs = 0.0;  // consumed: a later backward() must not propagate it again
     for (std::uint32_t j = 0; j < k; ++j) {
-      const double contribution = a * partial[j];
+      adjoints[index[j]] += a * partial[j];
       if constexpr (kChecked) {
-        if (!std::isfinite(contribution))
+        // Checks the sum, not just the product: two finite contributions can overflow together.
+        if (!std::isfinite(adjoints[index[j]]))
           on_bad(static_cast<std::uint32_t>(b.first_index + (count - counts)), index[j], a, partial[j]);
       }
-      adjoints[index[j]] += contribution;
     }
   }
 }
@@ -296,8 +296,8 @@ void Tape::sweep_checked(std::uint32_t index) {
     const std::string_view op =
         (it != statement_names_.end() && it->first == statement) ? it->second : std::string_view("statement");
     detail::raise<DomainError>("anomaly: backward of ", op, " (tape index ", statement,
-                               ") produced a non-finite gradient for tape index ", argument, ": adjoint ",
-                               adjoint, " times partial ", partial);
+                               ") made the gradient of tape index ", argument, " non-finite: adjoint ", adjoint,
+                               " times partial ", partial, " added to it");
   };
   std::size_t bi = current_;
   while (blocks_[bi]->first_index > index) --bi;
