@@ -92,7 +92,15 @@ Tape::~Tape() {
       }
     }
   }
+  destroy_externals();
   release_blocks();
+}
+
+void Tape::destroy_externals() noexcept {
+  // Newest first, as a reverse sweep would meet them: a record may hold handles to older ones' data.
+  for (auto it = externals_.rbegin(); it != externals_.rend(); ++it) (*it)->~ExternalRecord();
+  externals_.clear();
+  arena_.release();  // chunks go back to arena_pool_, which keeps them for the next recording
 }
 
 Tape& Tape::thread_default() {
@@ -145,6 +153,7 @@ void Tape::clear() {
     registry().emplace(generation_, this);
   }
   zero_grad();
+  destroy_externals();
   next_index_ = 1;
   statement_names_.clear();
   if (!blocks_.empty()) {
@@ -230,7 +239,7 @@ std::pair<std::uint32_t, std::uint32_t> prefix_end(const detail::Block& b, std::
 /// distribute it to its arguments times the recorded partials (adj[arg] += adj[lhs] * dlhs/darg).
 template <bool kChecked, class OnBad>
 void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t arguments, double* adjoints,
-                 OnBad&& on_bad) {
+                 ExternalRecord* const* externals, Tape& tape, OnBad&& on_bad) {
   const detail::ArgCount* const counts = b.arg_count.get();
   const detail::ArgCount* count = counts + statements;
   const std::uint32_t* index = b.arg_index.get() + arguments;
@@ -240,9 +249,10 @@ void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t
     --count;
     --lhs;
     const auto k = static_cast<std::uint32_t>(*count);
-    if (k == 0) {  // an input: its adjoint is the result, keep it; skip its reserved slot
+    if (k == 0) {  // an input (keep its adjoint: it is the result) or an external record
       --index;
       --partial;
+      if (*index != 0) externals[*index - 1]->backward(tape);
       continue;
     }
     index -= k;
@@ -280,7 +290,7 @@ void Tape::sweep(std::uint32_t index) {
   auto [statements, arguments] = prefix_end(*blocks_[bi], index);
   auto never = [](std::uint32_t, std::uint32_t, double, double) {};
   for (;;) {
-    sweep_block<false>(*blocks_[bi], statements, arguments, adjoints_.data(), never);
+    sweep_block<false>(*blocks_[bi], statements, arguments, adjoints_.data(), externals_.data(), *this, never);
     if (bi == 0) break;
     --bi;
     statements = blocks_[bi]->statements;
@@ -303,7 +313,7 @@ void Tape::sweep_checked(std::uint32_t index) {
   while (blocks_[bi]->first_index > index) --bi;
   auto [statements, arguments] = prefix_end(*blocks_[bi], index);
   for (;;) {
-    sweep_block<true>(*blocks_[bi], statements, arguments, adjoints_.data(), on_bad);
+    sweep_block<true>(*blocks_[bi], statements, arguments, adjoints_.data(), externals_.data(), *this, on_bad);
     if (bi == 0) break;
     --bi;
     statements = blocks_[bi]->statements;

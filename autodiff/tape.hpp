@@ -17,6 +17,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
+#include <new>
+#include <type_traits>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -93,6 +96,16 @@ struct StatementSink {
 
 }  // namespace detail
 
+/// A recorded operation that is not a scalar statement, such as a tensor op. It occupies one
+/// statement (an index with no arguments), and the reverse sweep calls its backward() when it gets
+/// there, so scalar statements and external records are replayed in one reverse order.
+class ExternalRecord {
+ public:
+  virtual ~ExternalRecord() = default;
+  /// Propagates this operation's gradients. Called once per sweep that passes it; must not record.
+  virtual void backward(Tape& tape) = 0;
+};
+
 /// Sizes of a recording, for tests, benchmarks and memory planning.
 struct TapeStats {
   std::size_t statements = 0;  // recorded statements, inputs included
@@ -158,10 +171,30 @@ class Tape {
     if (arg_index_cursor_ == arg_index_end_) [[unlikely]]
       next_block(1);
     *arg_count_cursor_++ = detail::ArgCount{0};
-    ++arg_index_cursor_;  // the reserved slot; see Block
+    *arg_index_cursor_++ = 0;  // the reserved slot (see Block): 0 = an input, k = external record k - 1
     ++partial_cursor_;
     return next_index_++;
   }
+
+  /// Constructs an external record in the tape's arena (recycled by clear(), so a steady-state loop
+  /// does not allocate) and appends its statement. Returns the record and its index.
+  template <class Record, class... Args>
+  std::pair<Record*, std::uint32_t> emplace_external(Args&&... args) {
+    static_assert(std::is_base_of_v<ExternalRecord, Record>);
+    void* memory = arena_.allocate(sizeof(Record), alignof(Record));
+    Record* record = new (memory) Record(std::forward<Args>(args)...);
+    externals_.push_back(record);
+    if (arg_index_cursor_ == arg_index_end_) [[unlikely]]
+      next_block(1);
+    *arg_count_cursor_++ = detail::ArgCount{0};
+    *arg_index_cursor_++ = static_cast<std::uint32_t>(externals_.size());
+    ++partial_cursor_;
+    return {record, next_index_++};
+  }
+
+  /// The adjoint slot of `index`, for external records that bridge to scalar Vars. Valid only
+  /// during a sweep (the adjoint vector is sized when backward_from starts).
+  double& adjoint_slot(std::uint32_t index) noexcept { return adjoints_[index]; }
 
   /// Appends the statement of expression `e` and returns its index, or 0 (a constant) if no argument
   /// of `e` is recorded on any tape. Throws TapeError if `e` reads a Var from another recording.
@@ -190,6 +223,7 @@ class Tape {
   void next_block(std::size_t max_args);
   void sync_block() noexcept;  // writes the cursors' counts into the current block
   void release_blocks() noexcept;
+  void destroy_externals() noexcept;
   void sweep(std::uint32_t index);
   void sweep_checked(std::uint32_t index);
 
@@ -207,6 +241,10 @@ class Tape {
   std::vector<double> adjoints_;  // indexed by linear index; entries past next_index_ stay 0
   Tape* previous_ = nullptr;      // the tape that was active before this one
   std::vector<std::pair<std::uint32_t, std::string_view>> statement_names_;  // anomaly guard only
+  // External records live in a monotonic arena whose chunks a pool keeps between recordings.
+  std::pmr::unsynchronized_pool_resource arena_pool_;
+  std::pmr::monotonic_buffer_resource arena_{&arena_pool_};
+  std::vector<ExternalRecord*> externals_;
   bool is_default_ = false;
 };
 

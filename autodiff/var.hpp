@@ -58,6 +58,16 @@ class Var : public ExpressionBase {
     return v;
   }
 
+  /// A Var for a statement already on the active tape, such as the result of an external record
+  /// (see Tape::emplace_external): its adjoint is what that record's backward() reads.
+  static Var from_statement(double value, std::uint32_t index) {
+    Var v;
+    v.value_ = value;
+    v.index_ = index;
+    v.generation_ = Tape::active().generation();
+    return v;
+  }
+
   Var& operator=(double value) { return *this = Var(value); }
   template <Expression E>
     requires(!std::is_same_v<std::remove_cvref_t<E>, Var>)
