@@ -124,7 +124,7 @@ void Tape::sync_block() noexcept {
   if (blocks_.empty()) return;
   detail::Block& b = *blocks_[current_];
   b.statements = static_cast<std::uint32_t>(arg_count_cursor_ - b.arg_count.get());
-  b.arguments = static_cast<std::uint32_t>(arg_index_cursor_ - b.arg_index.get());
+  b.arguments = static_cast<std::uint32_t>(arg_cursor_ - b.args.get());
 }
 
 void Tape::next_block(std::size_t /*max_args*/) {
@@ -140,9 +140,8 @@ void Tape::next_block(std::size_t /*max_args*/) {
   b.first_index = next_index_;
   b.statements = b.arguments = 0;
   arg_count_cursor_ = b.arg_count.get();
-  arg_index_cursor_ = b.arg_index.get();
-  arg_index_end_ = arg_index_cursor_ + detail::Block::kArguments;
-  partial_cursor_ = b.partial.get();
+  arg_cursor_ = b.args.get();
+  arg_end_ = arg_cursor_ + detail::Block::kArguments;
 }
 
 void Tape::clear() {
@@ -161,9 +160,8 @@ void Tape::clear() {
     detail::Block& b = *blocks_[0];
     b.first_index = 1;
     arg_count_cursor_ = b.arg_count.get();
-    arg_index_cursor_ = b.arg_index.get();
-    arg_index_end_ = arg_index_cursor_ + detail::Block::kArguments;
-    partial_cursor_ = b.partial.get();
+    arg_cursor_ = b.args.get();
+    arg_end_ = arg_cursor_ + detail::Block::kArguments;
   }
 }
 
@@ -181,7 +179,7 @@ TapeStats Tape::stats() const {
   }
   const detail::Block& b = *blocks_[current_];
   s.statements += static_cast<std::size_t>(arg_count_cursor_ - b.arg_count.get());
-  s.arguments += static_cast<std::size_t>(arg_index_cursor_ - b.arg_index.get());
+  s.arguments += static_cast<std::size_t>(arg_cursor_ - b.args.get());
   s.blocks = current_ + 1;
   return s;
 }
@@ -242,29 +240,26 @@ void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t
                  ExternalRecord* const* externals, Tape& tape, OnBad&& on_bad) {
   const detail::ArgCount* const counts = b.arg_count.get();
   const detail::ArgCount* count = counts + statements;
-  const std::uint32_t* index = b.arg_index.get() + arguments;
-  const double* partial = b.partial.get() + arguments;
+  const detail::Arg* arg = b.args.get() + arguments;
   double* lhs = adjoints + b.first_index + statements;
   while (count != counts) {
     --count;
     --lhs;
     const auto k = static_cast<std::uint32_t>(*count);
     if (k == 0) {  // an input (keep its adjoint: it is the result) or an external record
-      --index;
-      --partial;
-      if (*index != 0) externals[*index - 1]->backward(tape);
+      --arg;
+      if (arg->index != 0) externals[arg->index - 1]->backward(tape);
       continue;
     }
-    index -= k;
-    partial -= k;
+    arg -= k;
     const double a = *lhs;
     *lhs = 0.0;  // consumed: a later backward() must not propagate it again
     for (std::uint32_t j = 0; j < k; ++j) {
-      adjoints[index[j]] += a * partial[j];
+      adjoints[arg[j].index] += a * arg[j].partial;
       if constexpr (kChecked) {
         // Checks the sum, not just the product: two finite contributions can overflow together.
-        if (!std::isfinite(adjoints[index[j]]))
-          on_bad(static_cast<std::uint32_t>(b.first_index + (count - counts)), index[j], a, partial[j]);
+        if (!std::isfinite(adjoints[arg[j].index]))
+          on_bad(static_cast<std::uint32_t>(b.first_index + (count - counts)), arg[j].index, a, arg[j].partial);
       }
     }
   }
