@@ -24,8 +24,8 @@ void raise_forward_anomaly(std::string_view op, double result, const double* inp
 }
 
 void raise_backward_anomaly(std::string_view op, double partial, const double* inputs, int count) {
-  raise<DomainError>("anomaly: the derivative of ", op, " is ", partial, " at ", describe_inputs(inputs, count),
-                     ", so backward would propagate a non-finite gradient");
+  raise<DomainError>("anomaly: the derivative of ", op, " is ", partial, " at ",
+                     describe_inputs(inputs, count), ", so backward would propagate a non-finite gradient");
 }
 
 }  // namespace tapegrad::detail

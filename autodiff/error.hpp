@@ -51,8 +51,8 @@ template <class ErrorType, class... Parts>
 
 /// Throws ErrorType with the concatenated message unless cond holds.
 /// Example: TAPEGRAD_CHECK(n > 0, ShapeError, "jacobian: expected at least one output, got ", n);
-#define TAPEGRAD_CHECK(cond, ErrorType, ...)                   \
-  do {                                                         \
-    if (!(cond)) [[unlikely]]                                  \
+#define TAPEGRAD_CHECK(cond, ErrorType, ...)                         \
+  do {                                                               \
+    if (!(cond)) [[unlikely]]                                        \
       ::tapegrad::detail::raise<::tapegrad::ErrorType>(__VA_ARGS__); \
   } while (false)

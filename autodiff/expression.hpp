@@ -26,7 +26,6 @@
 #include "autodiff/ops/registry.hpp"
 #include "autodiff/tape.hpp"
 
-
 namespace tapegrad {
 
 /// Tag base of Var and of every expression node; the operators below accept only these and numbers.
@@ -50,7 +49,7 @@ concept Arithmetic = std::is_arithmetic_v<std::remove_cvref_t<T>>;
 
 /// At least one operand is an expression and every other one is a plain number.
 template <class... Ts>
-concept MixedOperands = (Expression<Ts> || ...) && ((Expression<Ts> || Arithmetic<Ts>) && ...);
+concept MixedOperands = (Expression<Ts> || ...) && ((Expression<Ts> || Arithmetic<Ts>)&&...);
 
 /// A plain number inside an expression: no tape index, no partial recorded.
 class ConstExpr : public ExpressionBase {
@@ -84,7 +83,8 @@ namespace detail {
 [[noreturn, gnu::cold]] void raise_backward_anomaly(std::string_view op, double partial, const double* inputs,
                                                     int count);
 inline void check_result(std::string_view op, double result, std::initializer_list<double> inputs) {
-  if (!std::isfinite(result)) raise_forward_anomaly(op, result, inputs.begin(), static_cast<int>(inputs.size()));
+  if (!std::isfinite(result))
+    raise_forward_anomaly(op, result, inputs.begin(), static_cast<int>(inputs.size()));
 }
 inline void check_partial(std::string_view op, double partial, std::initializer_list<double> inputs) {
   if (!std::isfinite(partial))

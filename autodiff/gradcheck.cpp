@@ -12,9 +12,9 @@ namespace detail {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-GradcheckResult compare_with_differences(GradcheckResult result, std::span<const double> point,
-                                         const GradcheckOptions& options,
-                                         const std::function<std::vector<double>(std::span<const double>)>& values_at) {
+GradcheckResult compare_with_differences(
+    GradcheckResult result, std::span<const double> point, const GradcheckOptions& options,
+    const std::function<std::vector<double>(std::span<const double>)>& values_at) {
   const std::size_t m = result.outputs, n = result.inputs;
   result.numeric.assign(m * n, 0.0);
   std::vector<double> x(point.begin(), point.end());

@@ -20,9 +20,9 @@
 namespace tapegrad {
 
 struct GradcheckOptions {
-  double step = 1e-6;   // finite-difference step, relative: h_j = step * max(1, |x_j|)
-  double atol = 1e-5;   // a component passes when |analytic - numeric| <= atol + rtol * |numeric|
-  double rtol = 1e-3;   // (PyTorch's gradcheck defaults)
+  double step = 1e-6;  // finite-difference step, relative: h_j = step * max(1, |x_j|)
+  double atol = 1e-5;  // a component passes when |analytic - numeric| <= atol + rtol * |numeric|
+  double rtol = 1e-3;  // (PyTorch's gradcheck defaults)
 };
 
 struct GradcheckResult {
@@ -41,9 +41,9 @@ struct GradcheckResult {
 namespace detail {
 /// Fills result.numeric by central differences using `values_at(point) -> std::vector<double>`, then
 /// compares it with result.analytic.
-GradcheckResult compare_with_differences(GradcheckResult result, std::span<const double> point,
-                                         const GradcheckOptions& options,
-                                         const std::function<std::vector<double>(std::span<const double>)>& values_at);
+GradcheckResult compare_with_differences(
+    GradcheckResult result, std::span<const double> point, const GradcheckOptions& options,
+    const std::function<std::vector<double>(std::span<const double>)>& values_at);
 
 template <class F>
 constexpr bool returns_scalar = Expression<std::invoke_result_t<F&, const std::vector<Var>&>>;
@@ -66,7 +66,8 @@ std::vector<double> values_at(F& f, std::span<const double> point) {
 /// Checks the reverse-mode gradient (f returns a Var or expression) or Jacobian (f returns a
 /// std::vector<Var>) of f at `point` against central differences. f takes `const std::vector<Var>&`.
 /// Throws ShapeError on an empty point. Example:
-/// `auto r = gradcheck([](const auto& x) { return x[0] * exp(x[1]); }, {0.5, -1.0}); if (!r) puts(r.report().c_str());`
+///   auto r = gradcheck([](const auto& x) { return x[0] * exp(x[1]); }, {0.5, -1.0});
+///   if (!r) std::puts(r.report().c_str());
 template <class F>
 GradcheckResult gradcheck(F&& f, std::span<const double> point, const GradcheckOptions& options = {}) {
   TAPEGRAD_CHECK(!point.empty(), ShapeError, "gradcheck: expected at least one input, got an empty point");
@@ -81,8 +82,8 @@ GradcheckResult gradcheck(F&& f, std::span<const double> point, const GradcheckO
     result.analytic = std::move(j.jacobian);
   }
   result.inputs = point.size();
-  return detail::compare_with_differences(std::move(result), point, options,
-                                          [&f](std::span<const double> p) { return detail::values_at(f, p); });
+  return detail::compare_with_differences(
+      std::move(result), point, options, [&f](std::span<const double> p) { return detail::values_at(f, p); });
 }
 template <class F>
 GradcheckResult gradcheck(F&& f, std::initializer_list<double> point, const GradcheckOptions& options = {}) {

@@ -190,8 +190,7 @@ Tape& Tape::find_owner(std::uint32_t generation, std::string_view op) {
     auto it = registry().find(generation);
     if (it != registry().end()) return *it->second;
   }
-  if (generation == 0)
-    detail::raise<TapeError>(op, ": this Var is a constant and is recorded on no tape");
+  if (generation == 0) detail::raise<TapeError>(op, ": this Var is a constant and is recorded on no tape");
   detail::raise<TapeError>(op,
                            ": this Var belongs to a recording that was cleared or whose tape was destroyed "
                            "(tape generation ",
@@ -199,7 +198,8 @@ Tape& Tape::find_owner(std::uint32_t generation, std::string_view op) {
 }
 
 namespace detail {
-void throw_foreign(std::string_view op, std::uint32_t generation, double value, std::uint32_t active_generation) {
+void throw_foreign(std::string_view op, std::uint32_t generation, double value,
+                   std::uint32_t active_generation) {
   bool live = false;
   {
     std::lock_guard lock(registry_mutex);
@@ -259,7 +259,8 @@ void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t
       if constexpr (kChecked) {
         // Checks the sum, not just the product: two finite contributions can overflow together.
         if (!std::isfinite(adjoints[arg[j].index]))
-          on_bad(static_cast<std::uint32_t>(b.first_index + (count - counts)), arg[j].index, a, arg[j].partial);
+          on_bad(static_cast<std::uint32_t>(b.first_index + (count - counts)), arg[j].index, a,
+                 arg[j].partial);
       }
     }
   }
@@ -285,7 +286,8 @@ void Tape::sweep(std::uint32_t index) {
   auto [statements, arguments] = prefix_end(*blocks_[bi], index);
   auto never = [](std::uint32_t, std::uint32_t, double, double) {};
   for (;;) {
-    sweep_block<false>(*blocks_[bi], statements, arguments, adjoints_.data(), externals_.data(), *this, never);
+    sweep_block<false>(*blocks_[bi], statements, arguments, adjoints_.data(), externals_.data(), *this,
+                       never);
     if (bi == 0) break;
     --bi;
     statements = blocks_[bi]->statements;
@@ -301,14 +303,15 @@ void Tape::sweep_checked(std::uint32_t index) {
     const std::string_view op =
         (it != statement_names_.end() && it->first == statement) ? it->second : std::string_view("statement");
     detail::raise<DomainError>("anomaly: backward of ", op, " (tape index ", statement,
-                               ") made the gradient of tape index ", argument, " non-finite: adjoint ", adjoint,
-                               " times partial ", partial, " added to it");
+                               ") made the gradient of tape index ", argument, " non-finite: adjoint ",
+                               adjoint, " times partial ", partial, " added to it");
   };
   std::size_t bi = current_;
   while (blocks_[bi]->first_index > index) --bi;
   auto [statements, arguments] = prefix_end(*blocks_[bi], index);
   for (;;) {
-    sweep_block<true>(*blocks_[bi], statements, arguments, adjoints_.data(), externals_.data(), *this, on_bad);
+    sweep_block<true>(*blocks_[bi], statements, arguments, adjoints_.data(), externals_.data(), *this,
+                      on_bad);
     if (bi == 0) break;
     --bi;
     statements = blocks_[bi]->statements;

@@ -19,8 +19,8 @@
 #include <memory>
 #include <memory_resource>
 #include <new>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -70,7 +70,7 @@ struct Block {
 /// Reports a Var of another recording met while recording `op`; out of line and cold so that the
 /// hot path never takes the address of the expression being recorded.
 [[noreturn, gnu::cold, gnu::noinline]] void throw_foreign(std::string_view op, std::uint32_t generation,
-                                                            double value, std::uint32_t active_generation);
+                                                          double value, std::uint32_t active_generation);
 
 /// Receives the (index, partial) pairs of one statement while an expression is pushed onto the tape.
 /// Constants (index 0) are skipped.
@@ -116,8 +116,8 @@ class ExternalRecord {
 /// Sizes of a recording, for tests, benchmarks and memory planning.
 struct TapeStats {
   std::size_t statements = 0;  // recorded statements, inputs included
-  std::size_t arguments = 0;   // (index, partial) slots: one per distinct Var a statement reads, one per input
-  std::size_t blocks = 0;      // chunks in use
+  std::size_t arguments = 0;  // (index, partial) slots: one per distinct Var a statement reads, one per input
+  std::size_t blocks = 0;     // chunks in use
   /// Bytes of recording actually used: 1 per statement + 12 per argument slot.
   std::size_t bytes() const { return statements + arguments * (sizeof(std::uint32_t) + sizeof(double)); }
 };
@@ -240,7 +240,7 @@ class Tape {
 
   // Most recordings fit in a few blocks: small_vector keeps their list inline (no heap node).
   boost::container::small_vector<std::unique_ptr<detail::Block>, 4> blocks_;
-  std::size_t current_ = 0;      // block the cursors point into
+  std::size_t current_ = 0;       // block the cursors point into
   std::vector<double> adjoints_;  // indexed by linear index; entries past next_index_ stay 0
   Tape* previous_ = nullptr;      // the tape that was active before this one
   std::vector<std::pair<std::uint32_t, std::string_view>> statement_names_;  // anomaly guard only

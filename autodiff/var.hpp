@@ -38,8 +38,8 @@ class Var : public ExpressionBase {
   /// Records expression `e` as one statement on the active tape.
   /// Throws TapeError if `e` reads a Var of a cleared, destroyed or other live tape.
   template <Expression E>
-    requires(!std::is_same_v<std::remove_cvref_t<E>, Var>)
-  Var(const E& e) : value_(e.value()) {  // NOLINT(google-explicit-constructor): Var y = x * x must work
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Var>) Var(const E& e)
+      : value_(e.value()) {  // NOLINT(google-explicit-constructor): Var y = x * x must work
     Tape& tape = Tape::active();
     if (detail::anomaly_depth != 0) [[unlikely]] {
       e.check_anomaly();
@@ -70,10 +70,7 @@ class Var : public ExpressionBase {
 
   Var& operator=(double value) { return *this = Var(value); }
   template <Expression E>
-    requires(!std::is_same_v<std::remove_cvref_t<E>, Var>)
-  Var& operator=(const E& e) {
-    return *this = Var(e);
-  }
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Var>) Var& operator=(const E& e) { return *this = Var(e); }
 
   template <class T>
   Var& operator+=(const T& rhs) {
@@ -134,12 +131,16 @@ void ExpressionOps<Derived>::backward() const {
 }
 
 /// The value of a Var, an expression or a plain number: lets templated code print or branch on T.
-inline double value(double x) noexcept { return x; }
+inline double value(double x) noexcept {
+  return x;
+}
 template <Expression E>
 double value(const E& e) noexcept {
   return e.value();
 }
 
-inline std::ostream& operator<<(std::ostream& os, const Var& v) { return os << v.value(); }
+inline std::ostream& operator<<(std::ostream& os, const Var& v) {
+  return os << v.value();
+}
 
 }  // namespace tapegrad

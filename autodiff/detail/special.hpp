@@ -30,7 +30,9 @@ inline double digamma(double x) noexcept {
   const double inv2 = inv * inv;
   // Asymptotic series: ln x - 1/(2x) - sum B_2k / (2k x^2k), Bernoulli numbers B_2..B_12.
   const double series =
-      inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 * (1.0 / 132 - inv2 * 691.0 / 32760)))));
+      inv2 * (1.0 / 12 -
+              inv2 * (1.0 / 120 -
+                      inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 * (1.0 / 132 - inv2 * 691.0 / 32760)))));
   return result + std::log(x) - 0.5 * inv - series;
 }
 

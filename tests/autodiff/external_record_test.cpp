@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // External records (the hook tensor ops use) are replayed in the same reverse order as scalar
 // statements, and can read and write scalar adjoints.
-#include <autodiff/autodiff.hpp>
 #include <doctest/doctest.h>
+
+#include <autodiff/autodiff.hpp>
 #include <vector>
 
 using tapegrad::Tape;
@@ -13,7 +14,8 @@ namespace {
 /// y = factor * x, recorded as an external record rather than a statement; logs its calls.
 class ScaleRecord : public tapegrad::ExternalRecord {
  public:
-  ScaleRecord(Var x, double factor, std::vector<int>* log, int id) : x_(x), factor_(factor), log_(log), id_(id) {}
+  ScaleRecord(Var x, double factor, std::vector<int>* log, int id)
+      : x_(x), factor_(factor), log_(log), id_(id) {}
   void set_output(std::uint32_t index) { output_ = index; }
   void backward(Tape& tape) override {
     log_->push_back(id_);
@@ -42,11 +44,11 @@ TEST_CASE("Tape: external records interleave with scalar statements in reverse o
   Tape tape;
   std::vector<int> log;
   Var x = 1.5;
-  Var a = x * x;                 // scalar: da/dx = 2x
-  Var b = scale(a, 3.0, &log, 1);  // external: db/da = 3
-  Var c = sin(b);                // scalar
+  Var a = x * x;                    // scalar: da/dx = 2x
+  Var b = scale(a, 3.0, &log, 1);   // external: db/da = 3
+  Var c = sin(b);                   // scalar
   Var d = scale(c, -2.0, &log, 2);  // external
-  Var y = d + b;                 // b is reused after the second record
+  Var y = d + b;                    // b is reused after the second record
   y.backward();
   // dy/dx = (-2 cos(b) + 1) * 3 * 2x
   const double expected = (-2.0 * std::cos(3.0 * 2.25) + 1.0) * 3.0 * 2.0 * 1.5;
