@@ -10,4 +10,5 @@
 #include "autodiff/gradcheck.hpp"
 #include "autodiff/math.hpp"
 #include "autodiff/tape.hpp"
+#include "autodiff/tensor_all.hpp"
 #include "autodiff/var.hpp"

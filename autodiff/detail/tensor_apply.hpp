@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// tensor_apply.hpp: runs one row of the tensor derivatives table and, when a gradient is needed, records it.
+// apply<Op> checks the inputs (defined, one dtype, shapes via Op), computes the forward, runs the anomaly
+// check, and records ONE OpRecord<Op> on the active tape only if recording is on and some input requires
+// grad, so inference costs no tape. OpRecord::backward is called by the reverse sweep: it reads the output's
+// gradient, lets the op add into its inputs' gradients, then releases the output's gradient (consumed).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string_view>
+
+#include "autodiff/detail/tensor_dispatch.hpp"
+#include "autodiff/detail/tensor_kernels.hpp"
+#include "autodiff/ops/tensor_registry.hpp"
+#include "autodiff/tape.hpp"
+#include "autodiff/tensor.hpp"
+
+namespace tapegrad::detail {
+
+namespace tops = ::tapegrad::ops::tensor;
+
+template <class Op>
+constexpr std::size_t arity_of() {
+  if constexpr (Op::kind == tops::Kind::unary)
+    return 1;
+  else if constexpr (Op::kind == tops::Kind::binary)
+    return 2;
+  else
+    return Op::arity;
+}
+
+template <class Op>
+struct AttrsOf {
+  using type = tops::NoAttrs;
+};
+template <class Op>
+requires(Op::kind == tops::Kind::general) struct AttrsOf<Op> {
+  using type = typename Op::Attrs;
+};
+
+template <class Op>
+using Inputs = std::array<Tensor, arity_of<Op>()>;
+template <class Op>
+using Attrs = typename AttrsOf<Op>::type;
+
+template <class Op>
+constexpr bool is_view() {
+  if constexpr (requires { Op::is_view; })
+    return Op::is_view;
+  else
+    return false;
+}
+
+// ---- the three kinds of row, as kernels ------------------------------------------------------------------
+
+template <class Op>
+Shape output_shape(const Attrs<Op>& attrs, const Inputs<Op>& in) {
+  if constexpr (Op::kind == tops::Kind::unary)
+    return in[0].shape();
+  else if constexpr (Op::kind == tops::Kind::binary)
+    return broadcast_shapes(in[0].shape(), in[1].shape(), Op::name);
+  else
+    return Op::output_shape(attrs, in);
+}
+
+template <class Op, class T>
+void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out) {
+  if constexpr (Op::kind == tops::Kind::unary) {
+    const T* x = in[0].template data<T>();
+    T* y = out.template data<T>();
+    for (std::int64_t i = 0; i < out.numel(); ++i) y[i] = Op::forward(x[i]);
+  } else if constexpr (Op::kind == tops::Kind::binary) {
+    const T* a = in[0].template data<T>();
+    const T* b = in[1].template data<T>();
+    T* y = out.template data<T>();
+    for_each_broadcast(
+        out.shape(), in[0].shape(), in[1].shape(),
+        [&](std::int64_t o, std::int64_t ia, std::int64_t ib) { y[o] = Op::forward(a[ia], b[ib]); });
+  } else {
+    Op::template forward<T>(attrs, in, out);
+  }
+}
+
+/// Adds this op's contribution into grads[i] (null for inputs that need no gradient).
+template <class Op, class T>
+void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out, const T* g,
+                  const std::array<T*, arity_of<Op>()>& grads) {
+  if constexpr (Op::kind == tops::Kind::unary) {
+    const T* x = in[0].template data<T>();
+    const T* y = out.template data<T>();
+    T* gx = grads[0];
+    for (std::int64_t i = 0; i < out.numel(); ++i) gx[i] += Op::backward(x[i], y[i], g[i]);
+  } else if constexpr (Op::kind == tops::Kind::binary) {
+    const T* a = in[0].template data<T>();
+    const T* b = in[1].template data<T>();
+    const T* y = out.template data<T>();
+    T* ga = grads[0];
+    T* gb = grads[1];
+    // Zero strides on broadcast dimensions make these += sum the gradient back to each input's shape.
+    for_each_broadcast(out.shape(), in[0].shape(), in[1].shape(),
+                       [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                         if (ga != nullptr) ga[ia] += Op::grad_a(a[ia], b[ib], y[o], g[o]);
+                         if (gb != nullptr) gb[ib] += Op::grad_b(a[ia], b[ib], y[o], g[o]);
+                       });
+  } else {
+    Op::template backward<T>(attrs, in, out, g, grads);
+  }
+}
+
+// ---- anomaly guard ---------------------------------------------------------------------------------------
+
+/// Index of the first non-finite element, or -1.
+template <class T>
+std::int64_t first_non_finite(const T* p, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i)
+    if (!std::isfinite(p[i])) return i;
+  return -1;
+}
+
+template <class Op>
+void check_forward(const Inputs<Op>& in, const Tensor& out) {
+  dispatch(out.dtype(), [&]<class T>() {
+    const std::int64_t bad = first_non_finite(out.template data<T>(), out.numel());
+    if (bad < 0) return;
+    std::ostringstream shapes;
+    for (std::size_t i = 0; i < in.size(); ++i) shapes << (i ? ", " : "") << in[i].shape();
+    raise<DomainError>("anomaly: ", Op::name, " produced ", static_cast<double>(out.template data<T>()[bad]),
+                       " at element ", bad, " of its output ", to_string(out.shape()), " (inputs ",
+                       shapes.str(), ")");
+  });
+}
+
+// ---- the record --------------------------------------------------------------------------------------
+
+/// One recorded tensor op: its inputs, output and attributes, kept alive until the tape is cleared.
+template <class Op>
+class OpRecord final : public ExternalRecord {
+ public:
+  OpRecord(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out)
+      : attrs_(attrs), in_(in), out_(out) {}
+
+  void backward(Tape& /*tape*/) override {
+    TensorImpl& out = out_.impl();
+    if (!out.grad) return;  // the output was not reached by this sweep
+    dispatch(out.dtype, [&]<class T>() {
+      std::array<T*, arity_of<Op>()> grads{};
+      for (std::size_t i = 0; i < in_.size(); ++i)
+        if (in_[i].requires_grad()) grads[i] = static_cast<T*>(ensure_grad(in_[i].impl()));
+      run_backward<Op, T>(attrs_, in_, out_, static_cast<const T*>(out.grad.data()), grads);
+      out.grad = Buffer();  // consumed: a second backward() must not propagate it again
+      if (anomaly_depth != 0) [[unlikely]]
+        for (std::size_t i = 0; i < in_.size(); ++i) {
+          if (grads[i] == nullptr) continue;
+          const std::int64_t bad = first_non_finite(grads[i], in_[i].numel());
+          if (bad >= 0)
+            raise<DomainError>("anomaly: backward of ", Op::name, " made the gradient of its input ", i,
+                               " (shape ", to_string(in_[i].shape()),
+                               ") non-finite: ", static_cast<double>(grads[i][bad]), " at element ", bad);
+        }
+    });
+  }
+
+ private:
+  Attrs<Op> attrs_;
+  Inputs<Op> in_;
+  Tensor out_;
+};
+
+// ---- apply -------------------------------------------------------------------------------------------
+
+/// Runs Op on `in` and records it when a gradient is needed. Throws ShapeError on undefined inputs, mixed
+/// dtypes or shapes Op rejects; TapeError if an input was recorded on another or a cleared recording.
+template <class Op>
+Tensor apply(const Attrs<Op>& attrs, const Inputs<Op>& in) {
+  static_assert(tops::is_registered<Op>,
+                "tapegrad: add this tensor op to TensorOps (ops/tensor_registry.hpp)");
+  for (const Tensor& t : in)
+    TAPEGRAD_CHECK(t.defined(), TapeError, Op::name,
+                   ": an input tensor is undefined (default-constructed, or a "
+                   "grad() that does not exist)");
+  const Dtype dtype = in[0].dtype();
+  for (const Tensor& t : in)
+    TAPEGRAD_CHECK(t.dtype() == dtype, ShapeError, Op::name,
+                   ": inputs must have one dtype (no implicit promotion), got ", to_string(in[0].shape()),
+                   " ", dtype, " and ", to_string(t.shape()), " ", t.dtype());
+
+  Tensor out;
+  Shape shape = output_shape<Op>(attrs, in);
+  if constexpr (is_view<Op>()) {
+    auto* impl = new TensorImpl;
+    out = Tensor::adopt(impl);
+    impl->data = in[0].impl().data;
+    impl->numel = numel(shape);
+    impl->shape = std::move(shape);
+    impl->dtype = dtype;
+  } else {
+    out = empty_tensor(shape, dtype);
+  }
+  dispatch(dtype, [&]<class T>() { run_forward<Op, T>(attrs, in, out); });
+  if (anomaly_depth != 0) [[unlikely]]
+    check_forward<Op>(in, out);
+
+  if (no_grad_depth != 0) return out;
+  bool needed = false;
+  for (const Tensor& t : in) needed = needed || t.requires_grad();
+  if (!needed) return out;
+
+  Tape& tape = Tape::active();
+  for (const Tensor& t : in) {
+    const TensorImpl& impl = t.impl();
+    TAPEGRAD_CHECK(impl.is_leaf || impl.generation == tape.generation(), TapeError, Op::name,
+                   ": an input of shape ", to_string(impl.shape),
+                   " was recorded on another tape or on a recording that was "
+                   "cleared (tape generation ",
+                   impl.generation, ", active ", tape.generation(),
+                   "); record the computation again, or detach() the input");
+  }
+  auto [record, index] = tape.emplace_external<OpRecord<Op>>(attrs, in, out);
+  (void)record;
+  TensorImpl& o = out.impl();
+  o.requires_grad = true;
+  o.is_leaf = false;
+  o.index = index;
+  o.generation = tape.generation();
+  return out;
+}
+
+}  // namespace tapegrad::detail

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+// tensor_kernels.hpp: the loops under every tensor op, written once as templates over float and double.
+// Plain loops over contiguous memory that the compiler vectorises; no intrinsics, no BLAS yet.
+//  - for_each_broadcast walks an output index space with one stride per input (0 on broadcast dimensions),
+//    so the same walk computes a broadcast forward and, by accumulating through the zero strides, the
+//    reduction of a gradient back to the input's shape.
+//  - gemm is C += A B over row-major tiles in i-k-j order: the inner loop streams one row of B into one row
+//    of C, unit stride on both, which is what the vectoriser wants.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "autodiff/shape.hpp"
+
+namespace tapegrad::detail {
+
+/// Strides of `in` aligned to the last dimensions of `out` (0 where `in` has size 1 or no such dimension).
+inline Shape broadcast_strides(const Shape& in, const Shape& out) {
+  Shape strides(out.size(), 0);
+  std::int64_t stride = 1;
+  for (std::size_t k = 0; k < in.size(); ++k) {
+    const std::size_t i = in.size() - 1 - k;  // walk from the last dimension
+    const std::size_t o = out.size() - 1 - k;
+    strides[o] = in[i] == 1 ? 0 : stride;
+    stride *= in[i];
+  }
+  return strides;
+}
+
+/// Calls f(out_offset, a_offset, b_offset) for every element of `out`, in row-major order, where a and b
+/// broadcast to `out`. Equal shapes take a single flat loop.
+template <class F>
+void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F&& f) {
+  const std::int64_t n = numel(out);
+  if (n == 0) return;
+  if (a == out && b == out) {
+    for (std::int64_t i = 0; i < n; ++i) f(i, i, i);
+    return;
+  }
+  if (out.empty()) {  // all three are scalars
+    f(0, 0, 0);
+    return;
+  }
+  const Shape sa = broadcast_strides(a, out), sb = broadcast_strides(b, out);
+  const std::size_t rank = out.size();
+  const std::int64_t inner = out[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1];
+  Shape counter(rank, 0);
+  std::int64_t oa = 0, ob = 0;
+  for (std::int64_t o = 0; o < n; o += inner) {
+    for (std::int64_t j = 0; j < inner; ++j) f(o + j, oa + j * ia, ob + j * ib);
+    // Odometer over the outer dimensions, moving the input offsets by their strides.
+    for (std::size_t d = rank - 1; d-- > 0;) {
+      oa += sa[d];
+      ob += sb[d];
+      if (++counter[d] < out[d]) break;
+      oa -= sa[d] * out[d];
+      ob -= sb[d] * out[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+/// A tensor seen as [outer, n, inner] around `axis`: reductions and softmax walk axis `n` at stride `inner`.
+struct AxisSplit {
+  std::int64_t outer = 1, n = 1, inner = 1;
+};
+inline AxisSplit split_at(const Shape& shape, std::size_t axis) {
+  AxisSplit s;
+  for (std::size_t d = 0; d < axis; ++d) s.outer *= shape[d];
+  s.n = shape[axis];
+  for (std::size_t d = axis + 1; d < shape.size(); ++d) s.inner *= shape[d];
+  return s;
+}
+
+/// C[m, n] += A[m, k] B[k, n], all row-major with leading dimensions lda, ldb, ldc.
+/// Tiles of B (kKc rows by kNc columns) stay in L2 while every row of A passes over them.
+template <class T>
+void gemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda, const T* b,
+             std::int64_t ldb, T* c, std::int64_t ldc) {
+  constexpr std::int64_t kKc = 128, kNc = 512;
+  for (std::int64_t jj = 0; jj < n; jj += kNc) {
+    const std::int64_t j_end = std::min(n, jj + kNc);
+    for (std::int64_t pp = 0; pp < k; pp += kKc) {
+      const std::int64_t p_end = std::min(k, pp + kKc);
+      for (std::int64_t i = 0; i < m; ++i) {
+        T* __restrict ci = c + i * ldc;
+        for (std::int64_t p = pp; p < p_end; ++p) {
+          const T aip = a[i * lda + p];
+          const T* __restrict bp = b + p * ldb;
+          for (std::int64_t j = jj; j < j_end; ++j) ci[j] += aip * bp[j];
+        }
+      }
+    }
+  }
+}
+
+/// C[m, n] += A^T B with A stored [k, m]: the same i-k-j inner loop, reading A by column.
+template <class T>
+void gemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda, const T* b,
+             std::int64_t ldb, T* c, std::int64_t ldc) {
+  constexpr std::int64_t kKc = 128, kNc = 512;
+  for (std::int64_t jj = 0; jj < n; jj += kNc) {
+    const std::int64_t j_end = std::min(n, jj + kNc);
+    for (std::int64_t pp = 0; pp < k; pp += kKc) {
+      const std::int64_t p_end = std::min(k, pp + kKc);
+      for (std::int64_t i = 0; i < m; ++i) {
+        T* __restrict ci = c + i * ldc;
+        for (std::int64_t p = pp; p < p_end; ++p) {
+          const T api = a[p * lda + i];
+          const T* __restrict bp = b + p * ldb;
+          for (std::int64_t j = jj; j < j_end; ++j) ci[j] += api * bp[j];
+        }
+      }
+    }
+  }
+}
+
+/// out[cols, rows] = in[rows, cols]^T, in 32 x 32 tiles so both sides stay in cache.
+template <class T>
+void transpose_2d(std::int64_t rows, std::int64_t cols, const T* in, T* out) {
+  constexpr std::int64_t kTile = 32;
+  for (std::int64_t ii = 0; ii < rows; ii += kTile)
+    for (std::int64_t jj = 0; jj < cols; jj += kTile)
+      for (std::int64_t i = ii; i < std::min(rows, ii + kTile); ++i)
+        for (std::int64_t j = jj; j < std::min(cols, jj + kTile); ++j) out[j * rows + i] = in[i * cols + j];
+}
+
+}  // namespace tapegrad::detail

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// tensor_op.hpp: the shape every row of the tensor derivatives table has.
+// An elementwise row gives its scalar formula and derivative (the table's kernels map them over the
+// elements and broadcast); a general row gives its tensor-level forward and backward. Every row has a
+// `name` (error messages, test names) and a Domain (where gradcheck samples its inputs).
+#pragma once
+
+#include <cstddef>
+
+#include "autodiff/ops/domain.hpp"
+
+namespace tapegrad::ops::tensor {
+
+/// How the op machinery (detail/tensor_apply.hpp) runs a row.
+enum class Kind {
+  unary,    // static T forward(T x); static T backward(T x, T y, T g)
+  binary,   // static T forward(T a, T b); grad_a / grad_b(T a, T b, T y, T g); NumPy broadcasting
+  general,  // output_shape(attrs, in); forward<T>(attrs, in, out); backward<T>(attrs, in, out, g, grads)
+};
+
+/// Attrs of an op that has none.
+struct NoAttrs {};
+
+}  // namespace tapegrad::ops::tensor
