@@ -75,11 +75,13 @@ inline AxisSplit split_at(const Shape& shape, std::size_t axis) {
   return s;
 }
 
-/// C[m, n] += A[m, k] B[k, n], all row-major with leading dimensions lda, ldb, ldc.
-/// Tiles of B (kKc rows by kNc columns) stay in L2 while every row of A passes over them.
+/// C[m, n] += A B for a row-major B [k, n] (leading dimension ldb) and C (ldc); element (i, p) of A is
+/// a[i * a_row + p * a_col], so one kernel serves A ([m, k], a_row = lda, a_col = 1) and A^T (A stored
+/// [k, m], a_row = 1, a_col = lda). Tiles of B (kKc rows by kNc columns) stay in L2 while every row of A
+/// passes over them; the innermost j loop is contiguous in B and C, so it vectorises.
 template <class T>
-void gemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda, const T* b,
-             std::int64_t ldb, T* c, std::int64_t ldc) {
+void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row, std::int64_t a_col,
+          const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
   constexpr std::int64_t kKc = 128, kNc = 512;
   for (std::int64_t jj = 0; jj < n; jj += kNc) {
     const std::int64_t j_end = std::min(n, jj + kNc);
@@ -88,30 +90,9 @@ void gemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::in
       for (std::int64_t i = 0; i < m; ++i) {
         T* __restrict ci = c + i * ldc;
         for (std::int64_t p = pp; p < p_end; ++p) {
-          const T aip = a[i * lda + p];
+          const T aip = a[i * a_row + p * a_col];
           const T* __restrict bp = b + p * ldb;
           for (std::int64_t j = jj; j < j_end; ++j) ci[j] += aip * bp[j];
-        }
-      }
-    }
-  }
-}
-
-/// C[m, n] += A^T B with A stored [k, m]: the same i-k-j inner loop, reading A by column.
-template <class T>
-void gemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda, const T* b,
-             std::int64_t ldb, T* c, std::int64_t ldc) {
-  constexpr std::int64_t kKc = 128, kNc = 512;
-  for (std::int64_t jj = 0; jj < n; jj += kNc) {
-    const std::int64_t j_end = std::min(n, jj + kNc);
-    for (std::int64_t pp = 0; pp < k; pp += kKc) {
-      const std::int64_t p_end = std::min(k, pp + kKc);
-      for (std::int64_t i = 0; i < m; ++i) {
-        T* __restrict ci = c + i * ldc;
-        for (std::int64_t p = pp; p < p_end; ++p) {
-          const T api = a[p * lda + i];
-          const T* __restrict bp = b + p * ldb;
-          for (std::int64_t j = jj; j < j_end; ++j) ci[j] += api * bp[j];
         }
       }
     }

@@ -39,7 +39,7 @@ struct MatMul {
     const auto [m, k, n] = sizes(in);
     T* y = out.data<T>();
     std::memset(y, 0, static_cast<std::size_t>(m * n) * sizeof(T));
-    tapegrad::detail::gemm_nn<T>(m, n, k, in[0].data<T>(), k, in[1].data<T>(), n, y, n);
+    tapegrad::detail::gemm<T>(m, n, k, in[0].data<T>(), k, 1, in[1].data<T>(), n, y, n);
   }
 
   template <class T>
@@ -54,9 +54,9 @@ struct MatMul {
         tapegrad::detail::transpose_2d<T>(k, n, in[1].data<T>(), static_cast<T*>(scratch.data()));
         bt = static_cast<const T*>(scratch.data());
       }
-      tapegrad::detail::gemm_nn<T>(m, k, n, g, n, bt, k, grads[0], k);
+      tapegrad::detail::gemm<T>(m, k, n, g, n, 1, bt, k, grads[0], k);
     }
-    if (grads[1] != nullptr) tapegrad::detail::gemm_tn<T>(k, n, m, in[0].data<T>(), k, g, n, grads[1], n);
+    if (grads[1] != nullptr) tapegrad::detail::gemm<T>(k, n, m, in[0].data<T>(), 1, k, g, n, grads[1], n);
   }
 
  private:
