@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cmath>
-#include <limits>
 #include <numbers>
 #include <string_view>
 #include <tuple>
@@ -163,15 +162,14 @@ struct Log1p {
   template <class T> static T derivative(T x, T) noexcept { return T{1} / (T{1} + x); }
 };
 
-/// sqrt'(0) = +inf, the true one-sided limit, for -0.0 too (0.5 / -0.0 would be -inf); the anomaly
-/// guard reports it.
+/// sqrt'(0) = +inf, the true one-sided limit, for -0.0 too (0.5 / -0.0 would be -inf, hence the fabs:
+/// sqrt never returns another negative y); the anomaly guard reports it. Branch-free, so a tensor loop
+/// over it vectorises (a division under a branch does not, as it may trap).
 struct Sqrt {
   static constexpr std::string_view name = "sqrt";
   static constexpr Domain domain{0.1, 5.0};
   template <class T> static T forward(T x) noexcept { return std::sqrt(x); }
-  template <class T> static T derivative(T, T y) noexcept {
-    return y == T{0} ? std::numeric_limits<T>::infinity() : T{0.5} / y;
-  }
+  template <class T> static T derivative(T, T y) noexcept { return T{0.5} / std::fabs(y); }
 };
 
 /// cbrt'(0) = +inf, as for sqrt.
