@@ -249,7 +249,9 @@ TEST_CASE("Tensor elementwise: the rows taken from the scalar table give what Va
         [](const Var& v) { return Var(pow(v, 2.5)); }}},
   };
   const std::vector<double> points = {-1.5, -0.0, 0.0, 0.5, 2.0, kNaN};
-  for (const auto& [name, fns] : ops) {
+  for (const auto& op : ops) {
+    const char* const name = op.first;  // not a structured binding: clang 14 cannot capture those
+    const Pair& fns = op.second;
     CAPTURE(name);
     const std::vector<double> tensor_grad = grad_of(fns.first, points);
     Tape tape;
