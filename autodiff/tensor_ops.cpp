@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
-// tensor_ops.cpp: each front-end function is one call to detail::apply with its row of the table.
+// tensor_ops.cpp: each front-end function is one call to detail::apply with its row of the table; the
+// comparison masks and argmax, which are not differentiable, are plain loops that record nothing.
 #include "autodiff/tensor_ops.hpp"
+
+#include <cmath>
+#include <string_view>
 
 #include "autodiff/detail/tensor_apply.hpp"
 
@@ -141,6 +145,140 @@ Tensor softmax(const Tensor& x, std::int64_t axis) {
 }
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {
   return detail::apply<tops::LogSoftmax>({.axis = normalize_axis(axis, x.dim(), "log_softmax")}, {x});
+}
+
+// ---- more elementwise functions ------------------------------------------------------------------------
+
+Tensor pow(const Tensor& x, double p) {
+  return detail::apply<tops::PowScalar>({.exponent = p}, {x});
+}
+Tensor pow(const Tensor& a, const Tensor& b) {
+  return binary<tops::Pow>(a, b);
+}
+Tensor pow(double a, const Tensor& b) {
+  return binary<tops::Pow>(scalar_like(b, a), b);
+}
+Tensor sin(const Tensor& x) {
+  return unary<tops::Sin>(x);
+}
+Tensor cos(const Tensor& x) {
+  return unary<tops::Cos>(x);
+}
+Tensor softplus(const Tensor& x) {
+  return unary<tops::Softplus>(x);
+}
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  TAPEGRAD_CHECK(std::isfinite(negative_slope), DomainError,
+                 "leaky_relu: expected a finite negative_slope, got ", negative_slope);
+  return detail::apply<tops::LeakyRelu>({.negative_slope = negative_slope}, {x});
+}
+Tensor clamp(const Tensor& x, double lo, double hi) {
+  TAPEGRAD_CHECK(lo <= hi, DomainError, "clamp: expected lo <= hi, got lo ", lo, " and hi ", hi);
+  return detail::apply<tops::Clamp>({.lo = lo, .hi = hi}, {x});
+}
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  return binary<tops::Maximum>(a, b);
+}
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  return binary<tops::Minimum>(a, b);
+}
+Tensor where(const Tensor& mask, const Tensor& a, const Tensor& b) {
+  return detail::apply<tops::Where>({}, {mask, a, b});
+}
+
+namespace {
+/// A comparison mask: not a row of the table, since nothing about it is differentiable; it checks its
+/// inputs as detail::apply does and records nothing.
+template <class Compare>
+Tensor compare(std::string_view op, const Tensor& a, const Tensor& b, Compare holds) {
+  TAPEGRAD_CHECK(a.defined() && b.defined(), TapeError, op,
+                 ": an input tensor is undefined (default-constructed, or a grad() that does not exist)");
+  TAPEGRAD_CHECK(a.dtype() == b.dtype(), ShapeError, op,
+                 ": inputs must have one dtype (no implicit promotion), got ", to_string(a.shape()), " ",
+                 a.dtype(), " and ", to_string(b.shape()), " ", b.dtype());
+  Tensor out = detail::empty_tensor(broadcast_shapes(a.shape(), b.shape(), op), a.dtype());
+  detail::dispatch(a.dtype(), [&]<class T>() {
+    const T* pa = a.data<T>();
+    const T* pb = b.data<T>();
+    T* y = out.data<T>();
+    detail::for_each_broadcast(out.shape(), a.shape(), b.shape(),
+                               [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                                 y[o] = holds(pa[ia], pb[ib]) ? T{1} : T{0};
+                               });
+  });
+  return out;
+}
+}  // namespace
+
+Tensor gt(const Tensor& a, const Tensor& b) {
+  return compare("gt", a, b, [](auto x, auto y) { return x > y; });
+}
+Tensor lt(const Tensor& a, const Tensor& b) {
+  return compare("lt", a, b, [](auto x, auto y) { return x < y; });
+}
+Tensor ge(const Tensor& a, const Tensor& b) {
+  return compare("ge", a, b, [](auto x, auto y) { return x >= y; });
+}
+Tensor le(const Tensor& a, const Tensor& b) {
+  return compare("le", a, b, [](auto x, auto y) { return x <= y; });
+}
+Tensor eq(const Tensor& a, const Tensor& b) {
+  return compare("eq", a, b, [](auto x, auto y) { return x == y; });
+}
+Tensor gt(const Tensor& a, double b) {
+  return gt(a, scalar_like(a, b));
+}
+Tensor lt(const Tensor& a, double b) {
+  return lt(a, scalar_like(a, b));
+}
+Tensor ge(const Tensor& a, double b) {
+  return ge(a, scalar_like(a, b));
+}
+Tensor le(const Tensor& a, double b) {
+  return le(a, scalar_like(a, b));
+}
+Tensor eq(const Tensor& a, double b) {
+  return eq(a, scalar_like(a, b));
+}
+
+// ---- more reductions
+// ---------------------------------------------------------------------------------------
+
+Tensor max(const Tensor& x, bool keepdim) {
+  return reduce<tops::Max>(x, true, 0, keepdim);
+}
+Tensor max(const Tensor& x, std::int64_t axis, bool keepdim) {
+  return reduce<tops::Max>(x, false, axis, keepdim);
+}
+Tensor min(const Tensor& x, bool keepdim) {
+  return reduce<tops::Min>(x, true, 0, keepdim);
+}
+Tensor min(const Tensor& x, std::int64_t axis, bool keepdim) {
+  return reduce<tops::Min>(x, false, axis, keepdim);
+}
+Tensor logsumexp(const Tensor& x, bool keepdim) {
+  return reduce<tops::LogSumExp>(x, true, 0, keepdim);
+}
+Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim) {
+  return reduce<tops::LogSumExp>(x, false, axis, keepdim);
+}
+
+std::vector<std::int64_t> argmax(const Tensor& x, std::int64_t axis) {
+  const tops::ReduceAttrs r{.all = false, .axis = normalize_axis(axis, x.dim(), "argmax"), .keepdim = false};
+  tops::detail_reduce::check_nonempty("argmax", r, x.shape());
+  const auto [outer, n, inner] = detail::split_at(x.shape(), r.axis);
+  std::vector<std::int64_t> indices(static_cast<std::size_t>(outer * inner));
+  detail::dispatch(x.dtype(), [&]<class T>() {
+    const T* px = x.data<T>();
+    tops::detail_reduce::for_each_lane(
+        r, x.shape(), [&](std::int64_t first, std::int64_t stride, std::int64_t count, std::int64_t o) {
+          std::int64_t best = 0;
+          for (std::int64_t k = 1; k < count; ++k)
+            if (tops::detail_reduce::beats<true>(px[first + k * stride], px[first + best * stride])) best = k;
+          indices[static_cast<std::size_t>(o)] = best;
+        });
+  });
+  return indices;
 }
 
 }  // namespace tapegrad

@@ -38,7 +38,10 @@ struct AttrsOf {
   using type = tops::NoAttrs;
 };
 template <class Op>
-requires(Op::kind == tops::Kind::general) struct AttrsOf<Op> {
+requires requires {
+  typename Op::Attrs;
+}
+struct AttrsOf<Op> {
   using type = typename Op::Attrs;
 };
 
@@ -46,6 +49,22 @@ template <class Op>
 using Inputs = std::array<Tensor, arity_of<Op>()>;
 template <class Op>
 using Attrs = typename AttrsOf<Op>::type;
+
+/// A unary row's forward and backward, with its Attrs first if it has any (leaky_relu, clamp, x^p).
+template <class Op, class T>
+T unary_forward([[maybe_unused]] const Attrs<Op>& a, T x) {
+  if constexpr (requires { typename Op::Attrs; })
+    return Op::forward(a, x);
+  else
+    return Op::forward(x);
+}
+template <class Op, class T>
+T unary_backward([[maybe_unused]] const Attrs<Op>& a, T x, T y, T g) {
+  if constexpr (requires { typename Op::Attrs; })
+    return Op::backward(a, x, y, g);
+  else
+    return Op::backward(x, y, g);
+}
 
 template <class Op>
 constexpr bool is_view() {
@@ -70,9 +89,10 @@ Shape output_shape(const Attrs<Op>& attrs, const Inputs<Op>& in) {
 template <class Op, class T>
 void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out) {
   if constexpr (Op::kind == tops::Kind::unary) {
+    const Attrs<Op> a = attrs;  // a local copy: stores into y cannot alias it, so it is not reloaded
     const T* x = in[0].template data<T>();
     T* y = out.template data<T>();
-    for (std::int64_t i = 0; i < out.numel(); ++i) y[i] = Op::forward(x[i]);
+    for (std::int64_t i = 0; i < out.numel(); ++i) y[i] = unary_forward<Op>(a, x[i]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
     const T* a = in[0].template data<T>();
     const T* b = in[1].template data<T>();
@@ -90,10 +110,11 @@ template <class Op, class T>
 void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out, const T* g,
                   const std::array<T*, arity_of<Op>()>& grads) {
   if constexpr (Op::kind == tops::Kind::unary) {
+    const Attrs<Op> a = attrs;
     const T* x = in[0].template data<T>();
     const T* y = out.template data<T>();
     T* gx = grads[0];
-    for (std::int64_t i = 0; i < out.numel(); ++i) gx[i] += Op::backward(x[i], y[i], g[i]);
+    for (std::int64_t i = 0; i < out.numel(); ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], g[i]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
     const T* a = in[0].template data<T>();
     const T* b = in[1].template data<T>();

@@ -12,6 +12,8 @@
 namespace tapegrad::ops::tensor {
 
 /// How the op machinery (detail/tensor_apply.hpp) runs a row.
+/// A unary or general row may declare `struct Attrs` (a per-op constant such as leaky_relu's slope): a unary
+/// row's forward and backward then take `const Attrs&` first.
 enum class Kind {
   unary,    // static T forward(T x); static T backward(T x, T y, T g)
   binary,   // static T forward(T a, T b); grad_a / grad_b(T a, T b, T y, T g); NumPy broadcasting

@@ -13,12 +13,13 @@
 #include "autodiff/ops/tensor_reduce.hpp"
 #include "autodiff/ops/tensor_shape.hpp"
 #include "autodiff/ops/tensor_softmax.hpp"
+#include "autodiff/ops/tensor_where.hpp"
 
 namespace tapegrad::ops::tensor {
 
 /// Every row of the tensor derivatives table.
-using TensorOps =
-    decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{}, SoftmaxOps{}));
+using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{},
+                                          SoftmaxOps{}, WhereOps{}));
 
 template <class Op, class List>
 struct in_list;

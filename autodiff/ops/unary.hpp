@@ -4,10 +4,11 @@
 // domain gradcheck samples, the forward value exactly as <cmath> computes it, and the local derivative
 // dy/dx given the input x and the already computed result y (reusing y saves a libm call: exp, tanh,
 // sigmoid). Choices at kinks are written beside the formula and collected in docs/derivatives.md.
+// forward and derivative are templates over the floating type, so the elementwise tensor rows
+// (ops/tensor_elementwise.hpp) reuse them for float and double; Var instantiates them for double only.
 #pragma once
 
 #include <cmath>
-#include <limits>
 #include <numbers>
 #include <string_view>
 #include <tuple>
@@ -17,189 +18,193 @@
 
 namespace tapegrad::ops {
 
+// One line per function reads as the table it is; clang-format 14 would split each templated one in four.
+// clang-format off
+
 struct Neg {
   static constexpr std::string_view name = "neg";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return -x; }
-  static double derivative(double, double) noexcept { return -1.0; }
+  template <class T> static T forward(T x) noexcept { return -x; }
+  template <class T> static T derivative(T, T) noexcept { return T{-1}; }
 };
 
 struct Sin {
   static constexpr std::string_view name = "sin";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::sin(x); }
-  static double derivative(double x, double) noexcept { return std::cos(x); }
+  template <class T> static T forward(T x) noexcept { return std::sin(x); }
+  template <class T> static T derivative(T x, T) noexcept { return std::cos(x); }
 };
 
 struct Cos {
   static constexpr std::string_view name = "cos";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::cos(x); }
-  static double derivative(double x, double) noexcept { return -std::sin(x); }
+  template <class T> static T forward(T x) noexcept { return std::cos(x); }
+  template <class T> static T derivative(T x, T) noexcept { return -std::sin(x); }
 };
 
 struct Tan {
   static constexpr std::string_view name = "tan";
   static constexpr Domain domain{-1.2, 1.2};
-  static double forward(double x) noexcept { return std::tan(x); }
-  static double derivative(double, double y) noexcept { return 1.0 + y * y; }  // sec^2 = 1 + tan^2
+  template <class T> static T forward(T x) noexcept { return std::tan(x); }
+  template <class T> static T derivative(T, T y) noexcept { return T{1} + y * y; }  // sec^2 = 1 + tan^2
 };
 
 struct Asin {
   static constexpr std::string_view name = "asin";
   static constexpr Domain domain{-0.9, 0.9};
-  static double forward(double x) noexcept { return std::asin(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / std::sqrt(1.0 - x * x); }
+  template <class T> static T forward(T x) noexcept { return std::asin(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / std::sqrt(T{1} - x * x); }
 };
 
 struct Acos {
   static constexpr std::string_view name = "acos";
   static constexpr Domain domain{-0.9, 0.9};
-  static double forward(double x) noexcept { return std::acos(x); }
-  static double derivative(double x, double) noexcept { return -1.0 / std::sqrt(1.0 - x * x); }
+  template <class T> static T forward(T x) noexcept { return std::acos(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{-1} / std::sqrt(T{1} - x * x); }
 };
 
 struct Atan {
   static constexpr std::string_view name = "atan";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::atan(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / (1.0 + x * x); }
+  template <class T> static T forward(T x) noexcept { return std::atan(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / (T{1} + x * x); }
 };
 
 struct Sinh {
   static constexpr std::string_view name = "sinh";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::sinh(x); }
-  static double derivative(double x, double) noexcept { return std::cosh(x); }
+  template <class T> static T forward(T x) noexcept { return std::sinh(x); }
+  template <class T> static T derivative(T x, T) noexcept { return std::cosh(x); }
 };
 
 struct Cosh {
   static constexpr std::string_view name = "cosh";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::cosh(x); }
-  static double derivative(double x, double) noexcept { return std::sinh(x); }
+  template <class T> static T forward(T x) noexcept { return std::cosh(x); }
+  template <class T> static T derivative(T x, T) noexcept { return std::sinh(x); }
 };
 
 /// The backward reuses y, because 1 - y^2 is cheaper than calling tanh or cosh again.
 struct Tanh {
   static constexpr std::string_view name = "tanh";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::tanh(x); }
-  static double derivative(double, double y) noexcept { return 1.0 - y * y; }
+  template <class T> static T forward(T x) noexcept { return std::tanh(x); }
+  template <class T> static T derivative(T, T y) noexcept { return T{1} - y * y; }
 };
 
 struct Asinh {
   static constexpr std::string_view name = "asinh";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::asinh(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / std::sqrt(x * x + 1.0); }
+  template <class T> static T forward(T x) noexcept { return std::asinh(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / std::sqrt(x * x + T{1}); }
 };
 
 struct Acosh {
   static constexpr std::string_view name = "acosh";
   static constexpr Domain domain{1.1, 4.0};
-  static double forward(double x) noexcept { return std::acosh(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / std::sqrt(x * x - 1.0); }
+  template <class T> static T forward(T x) noexcept { return std::acosh(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / std::sqrt(x * x - T{1}); }
 };
 
 struct Atanh {
   static constexpr std::string_view name = "atanh";
   static constexpr Domain domain{-0.9, 0.9};
-  static double forward(double x) noexcept { return std::atanh(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / (1.0 - x * x); }
+  template <class T> static T forward(T x) noexcept { return std::atanh(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / (T{1} - x * x); }
 };
 
 struct Exp {
   static constexpr std::string_view name = "exp";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::exp(x); }
-  static double derivative(double, double y) noexcept { return y; }
+  template <class T> static T forward(T x) noexcept { return std::exp(x); }
+  template <class T> static T derivative(T, T y) noexcept { return y; }
 };
 
 struct Exp2 {
   static constexpr std::string_view name = "exp2";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::exp2(x); }
-  static double derivative(double, double y) noexcept { return y * std::numbers::ln2; }
+  template <class T> static T forward(T x) noexcept { return std::exp2(x); }
+  template <class T> static T derivative(T, T y) noexcept { return y * std::numbers::ln2_v<T>; }
 };
 
 struct Expm1 {
   static constexpr std::string_view name = "expm1";
   static constexpr Domain domain{};
-  static double forward(double x) noexcept { return std::expm1(x); }
-  static double derivative(double, double y) noexcept { return y + 1.0; }
+  template <class T> static T forward(T x) noexcept { return std::expm1(x); }
+  template <class T> static T derivative(T, T y) noexcept { return y + T{1}; }
 };
 
 struct Log {
   static constexpr std::string_view name = "log";
   static constexpr Domain domain{0.1, 5.0};
-  static double forward(double x) noexcept { return std::log(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / x; }
+  template <class T> static T forward(T x) noexcept { return std::log(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / x; }
 };
 
 struct Log2 {
   static constexpr std::string_view name = "log2";
   static constexpr Domain domain{0.1, 5.0};
-  static double forward(double x) noexcept { return std::log2(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / (x * std::numbers::ln2); }
+  template <class T> static T forward(T x) noexcept { return std::log2(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / (x * std::numbers::ln2_v<T>); }
 };
 
 struct Log10 {
   static constexpr std::string_view name = "log10";
   static constexpr Domain domain{0.1, 5.0};
-  static double forward(double x) noexcept { return std::log10(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / (x * std::numbers::ln10); }
+  template <class T> static T forward(T x) noexcept { return std::log10(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / (x * std::numbers::ln10_v<T>); }
 };
 
 struct Log1p {
   static constexpr std::string_view name = "log1p";
   static constexpr Domain domain{-0.9, 5.0};
-  static double forward(double x) noexcept { return std::log1p(x); }
-  static double derivative(double x, double) noexcept { return 1.0 / (1.0 + x); }
+  template <class T> static T forward(T x) noexcept { return std::log1p(x); }
+  template <class T> static T derivative(T x, T) noexcept { return T{1} / (T{1} + x); }
 };
 
-/// sqrt'(0) = +inf, the true one-sided limit, for -0.0 too (0.5 / -0.0 would be -inf); the anomaly
-/// guard reports it.
+/// sqrt'(0) = +inf, the true one-sided limit, for -0.0 too (0.5 / -0.0 would be -inf, hence the fabs:
+/// sqrt never returns another negative y); the anomaly guard reports it. Branch-free, so a tensor loop
+/// over it vectorises (a division under a branch does not, as it may trap).
 struct Sqrt {
   static constexpr std::string_view name = "sqrt";
   static constexpr Domain domain{0.1, 5.0};
-  static double forward(double x) noexcept { return std::sqrt(x); }
-  static double derivative(double, double y) noexcept {
-    return y == 0.0 ? std::numeric_limits<double>::infinity() : 0.5 / y;
-  }
+  template <class T> static T forward(T x) noexcept { return std::sqrt(x); }
+  template <class T> static T derivative(T, T y) noexcept { return T{0.5} / std::fabs(y); }
 };
 
 /// cbrt'(0) = +inf, as for sqrt.
 struct Cbrt {
   static constexpr std::string_view name = "cbrt";
   static constexpr Domain domain{-3.0, 3.0, kOnlyAtZero};
-  static double forward(double x) noexcept { return std::cbrt(x); }
-  static double derivative(double, double y) noexcept { return 1.0 / (3.0 * y * y); }
+  template <class T> static T forward(T x) noexcept { return std::cbrt(x); }
+  template <class T> static T derivative(T, T y) noexcept { return T{1} / (T{3} * y * y); }
 };
 
 /// abs'(0) = 0: the subgradient of smallest norm, as PyTorch chooses. fabs is the same op.
 struct Abs {
   static constexpr std::string_view name = "abs";
   static constexpr Domain domain{-3.0, 3.0, kOnlyAtZero};
-  static double forward(double x) noexcept { return std::fabs(x); }
-  static double derivative(double x, double) noexcept { return x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : 0.0); }
+  template <class T> static T forward(T x) noexcept { return std::fabs(x); }
+  template <class T> static T derivative(T x, T) noexcept {
+    return x > T{0} ? T{1} : (x < T{0} ? T{-1} : T{0});
+  }
 };
 
 struct Erf {
   static constexpr std::string_view name = "erf";
   static constexpr Domain domain{-2.0, 2.0};
-  static double forward(double x) noexcept { return std::erf(x); }
-  static double derivative(double x, double) noexcept {
-    return 2.0 * std::numbers::inv_sqrtpi * std::exp(-x * x);
+  template <class T> static T forward(T x) noexcept { return std::erf(x); }
+  template <class T> static T derivative(T x, T) noexcept {
+    return T{2} * std::numbers::inv_sqrtpi_v<T> * std::exp(-x * x);
   }
 };
 
 struct Erfc {
   static constexpr std::string_view name = "erfc";
   static constexpr Domain domain{-2.0, 2.0};
-  static double forward(double x) noexcept { return std::erfc(x); }
-  static double derivative(double x, double) noexcept {
-    return -2.0 * std::numbers::inv_sqrtpi * std::exp(-x * x);
+  template <class T> static T forward(T x) noexcept { return std::erfc(x); }
+  template <class T> static T derivative(T x, T) noexcept {
+    return T{-2} * std::numbers::inv_sqrtpi_v<T> * std::exp(-x * x);
   }
 };
 
@@ -207,16 +212,20 @@ struct Erfc {
 struct Tgamma {
   static constexpr std::string_view name = "tgamma";
   static constexpr Domain domain{0.2, 4.0};
-  static double forward(double x) noexcept { return std::tgamma(x); }
-  static double derivative(double x, double y) noexcept { return y * detail::digamma(x); }
+  template <class T> static T forward(T x) noexcept { return std::tgamma(x); }
+  template <class T> static T derivative(T x, T y) noexcept {
+    return y * static_cast<T>(detail::digamma(static_cast<double>(x)));
+  }
 };
 
 /// lgamma = log|Gamma|, so its derivative is psi(x) on both sides of every pole.
 struct Lgamma {
   static constexpr std::string_view name = "lgamma";
   static constexpr Domain domain{0.2, 5.0};
-  static double forward(double x) noexcept { return std::lgamma(x); }
-  static double derivative(double x, double) noexcept { return detail::digamma(x); }
+  template <class T> static T forward(T x) noexcept { return std::lgamma(x); }
+  template <class T> static T derivative(T x, T) noexcept {
+    return static_cast<T>(detail::digamma(static_cast<double>(x)));
+  }
 };
 
 // The rounding functions are piecewise constant: derivative 0 everywhere, including at their jumps
@@ -224,29 +233,29 @@ struct Lgamma {
 struct Floor {
   static constexpr std::string_view name = "floor";
   static constexpr Domain domain{-3.0, 3.0, 1.0};
-  static double forward(double x) noexcept { return std::floor(x); }
-  static double derivative(double, double) noexcept { return 0.0; }
+  template <class T> static T forward(T x) noexcept { return std::floor(x); }
+  template <class T> static T derivative(T, T) noexcept { return T{0}; }
 };
 
 struct Ceil {
   static constexpr std::string_view name = "ceil";
   static constexpr Domain domain{-3.0, 3.0, 1.0};
-  static double forward(double x) noexcept { return std::ceil(x); }
-  static double derivative(double, double) noexcept { return 0.0; }
+  template <class T> static T forward(T x) noexcept { return std::ceil(x); }
+  template <class T> static T derivative(T, T) noexcept { return T{0}; }
 };
 
 struct Round {
   static constexpr std::string_view name = "round";
   static constexpr Domain domain{-3.0, 3.0, 0.5};
-  static double forward(double x) noexcept { return std::round(x); }
-  static double derivative(double, double) noexcept { return 0.0; }
+  template <class T> static T forward(T x) noexcept { return std::round(x); }
+  template <class T> static T derivative(T, T) noexcept { return T{0}; }
 };
 
 struct Trunc {
   static constexpr std::string_view name = "trunc";
   static constexpr Domain domain{-3.0, 3.0, 1.0};
-  static double forward(double x) noexcept { return std::trunc(x); }
-  static double derivative(double, double) noexcept { return 0.0; }
+  template <class T> static T forward(T x) noexcept { return std::trunc(x); }
+  template <class T> static T derivative(T, T) noexcept { return T{0}; }
 };
 
 /// The logistic function 1 / (1 + e^-x), the seed's phi; phi' = phi (1 - phi) reuses the result.
@@ -254,12 +263,12 @@ struct Trunc {
 struct Sigmoid {
   static constexpr std::string_view name = "sigmoid";
   static constexpr Domain domain{-5.0, 5.0};
-  static double forward(double x) noexcept {
-    if (x >= 0.0) return 1.0 / (1.0 + std::exp(-x));
-    const double e = std::exp(x);
-    return e / (1.0 + e);
+  template <class T> static T forward(T x) noexcept {
+    if (x >= T{0}) return T{1} / (T{1} + std::exp(-x));
+    const T e = std::exp(x);
+    return e / (T{1} + e);
   }
-  static double derivative(double, double y) noexcept { return y * (1.0 - y); }
+  template <class T> static T derivative(T, T y) noexcept { return y * (T{1} - y); }
 };
 
 /// softplus(x) = log(1 + e^x), evaluated as max(x, 0) + log1p(e^-|x|) so it neither overflows for
@@ -267,8 +276,10 @@ struct Sigmoid {
 struct Softplus {
   static constexpr std::string_view name = "softplus";
   static constexpr Domain domain{-5.0, 5.0};
-  static double forward(double x) noexcept { return std::fmax(x, 0.0) + std::log1p(std::exp(-std::fabs(x))); }
-  static double derivative(double x, double) noexcept { return Sigmoid::forward(x); }
+  template <class T> static T forward(T x) noexcept {
+    return std::fmax(x, T{0}) + std::log1p(std::exp(-std::fabs(x)));
+  }
+  template <class T> static T derivative(T x, T) noexcept { return Sigmoid::forward(x); }
 };
 
 /// relu'(0) = 0, as PyTorch and micrograd choose: a unit exactly at 0 passes no gradient.
@@ -276,8 +287,8 @@ struct Softplus {
 struct Relu {
   static constexpr std::string_view name = "relu";
   static constexpr Domain domain{-3.0, 3.0, kOnlyAtZero};
-  static double forward(double x) noexcept { return x > 0.0 ? x : (x <= 0.0 ? 0.0 : x); }
-  static double derivative(double x, double) noexcept { return x > 0.0 ? 1.0 : 0.0; }
+  template <class T> static T forward(T x) noexcept { return x > T{0} ? x : (x <= T{0} ? T{0} : x); }
+  template <class T> static T derivative(T x, T) noexcept { return x > T{0} ? T{1} : T{0}; }
 };
 
 /// Every one-argument op; the gradcheck test and the op benchmarks iterate this list, and the
@@ -285,5 +296,7 @@ struct Relu {
 using UnaryOps = std::tuple<Neg, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Asinh, Acosh, Atanh, Exp,
                             Exp2, Expm1, Log, Log2, Log10, Log1p, Sqrt, Cbrt, Abs, Erf, Erfc, Tgamma, Lgamma,
                             Floor, Ceil, Round, Trunc, Sigmoid, Softplus, Relu>;
+
+// clang-format on
 
 }  // namespace tapegrad::ops

@@ -7,9 +7,12 @@
 // float64, via tensor_gradcheck (random upstream gradient, not all ones).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -33,6 +36,7 @@ struct Case {
   std::string label;
   std::vector<Input> inputs;
   Fn fn;
+  std::function<bool(const Inputs&)> accept = nullptr;  // if set, inputs are redrawn until it holds (ties)
 };
 
 /// A float64 tensor of `in.shape` with elements from in.domain, away from its kinks.
@@ -214,6 +218,181 @@ struct Cases<tops::LogSoftmax> {
   }
 };
 
+// ---- more elementwise functions, where, max, min, logsumexp ----------------------------------------------
+
+/// Inputs for case c, redrawn (at most 100 times) until c.accept holds.
+Inputs draw_inputs(const Case& c, std::uint64_t& seed) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    Inputs inputs;
+    for (const Input& in : c.inputs) inputs.push_back(sample_tensor(in, ++seed));
+    if (!c.accept || c.accept(inputs)) return inputs;
+  }
+  FAIL("no sample point passed the case's accept() in 100 draws: " << c.label);
+  return {};
+}
+
+/// No two elements of any input closer than the kink margin: a lane's max or min is then unique, with a
+/// margin far wider than the difference step.
+bool all_apart(const Inputs& x) {
+  for (const Tensor& t : x) {
+    std::vector<double> v = t.to_vector<double>();
+    std::sort(v.begin(), v.end());
+    for (std::size_t i = 1; i < v.size(); ++i)
+      if (v[i] - v[i - 1] < test::kKinkMargin) return false;
+  }
+  return true;
+}
+
+TENSOR_UNARY_CASES(Sin, tapegrad::sin);
+TENSOR_UNARY_CASES(Cos, tapegrad::cos);
+TENSOR_UNARY_CASES(Softplus, tapegrad::softplus);
+
+template <>
+struct Cases<tops::LeakyRelu> {
+  static std::vector<Case> get() {
+    auto cases = unary_cases<tops::LeakyRelu>([](const Inputs& x) { return leaky_relu(x[0], 0.2); });
+    const auto d = tops::LeakyRelu::domain;
+    cases.push_back(
+        {"[3, 4] default slope", {{{3, 4}, d}}, [](const Inputs& x) { return leaky_relu(x[0]); }});
+    cases.push_back(
+        {"[3, 4] slope -0.5", {{{3, 4}, d}}, [](const Inputs& x) { return leaky_relu(x[0], -0.5); }});
+    return cases;
+  }
+};
+template <>
+struct Cases<tops::Clamp> {
+  static std::vector<Case> get() {
+    // The domain keeps samples away from integers, so from the bounds: both sides of each are sampled.
+    auto cases = unary_cases<tops::Clamp>([](const Inputs& x) { return clamp(x[0], -1.0, 2.0); });
+    const auto d = tops::Clamp::domain;
+    cases.push_back(
+        {"[3, 4] to [0, 0]", {{{3, 4}, d}}, [](const Inputs& x) { return clamp(x[0], 0.0, 0.0); }});
+    cases.push_back({"[3, 4] to [-inf, 1]", {{{3, 4}, d}}, [](const Inputs& x) {
+                       return clamp(x[0], -std::numeric_limits<double>::infinity(), 1.0);
+                     }});
+    return cases;
+  }
+};
+template <>
+struct Cases<tops::PowScalar> {
+  static std::vector<Case> get() {
+    std::vector<Case> cases;
+    for (const double p : {2.0, 3.0, 0.5, -1.5, 1.0, 0.0})
+      cases.push_back({"[3, 4] ^ " + std::to_string(p),
+                       {{{3, 4}, tops::PowScalar::domain}},
+                       [p](const Inputs& x) { return pow(x[0], p); }});
+    // Integer exponents are smooth for negative bases too.
+    for (const double p : {2.0, 3.0, -1.0})
+      cases.push_back({"[2, 3] of either sign ^ " + std::to_string(p),
+                       {{{2, 3}, {-3.0, 3.0, tapegrad::ops::kOnlyAtZero}}},
+                       [p](const Inputs& x) { return pow(x[0], p); }});
+    return cases;
+  }
+};
+template <>
+struct Cases<tops::Pow> {
+  static std::vector<Case> get() {
+    return binary_cases<tops::Pow>([](const Inputs& x) { return pow(x[0], x[1]); },
+                                   [](const Tensor& a, double b) { return pow(a, b); },
+                                   [](double a, const Tensor& b) { return pow(a, b); });
+  }
+};
+
+/// maximum/minimum: the broadcast pairs of binary_cases, with no a == b tie within the kink margin (the
+/// double operands are the ones binary_cases picks).
+template <class Op>
+std::vector<Case> extreme_pair_cases(Fn fn, std::function<Tensor(const Tensor&, const Tensor&)> f2) {
+  const auto with_double_right = [f2](const Tensor& a, double b) {
+    return f2(a, tapegrad::full({}, b, a.dtype()));
+  };
+  const auto with_double_left = [f2](double a, const Tensor& b) {
+    return f2(tapegrad::full({}, a, b.dtype()), b);
+  };
+  std::vector<Case> cases = binary_cases<Op>(std::move(fn), with_double_right, with_double_left);
+  const double right = 0.5 * (Op::domain_b.lo + Op::domain_b.hi) + 0.25;
+  const double left = 0.5 * (Op::domain_a.lo + Op::domain_a.hi) - 0.75;
+  for (Case& c : cases)
+    c.accept = [right, left](const Inputs& x) {
+      const auto gap = [](const Tensor& a, const Tensor& b) {
+        return tapegrad::min(tapegrad::abs(a - b)).item();
+      };
+      if (x.size() == 2) return gap(x[0], x[1]) >= test::kKinkMargin;
+      const Tensor r = tapegrad::full({}, right, x[0].dtype()), l = tapegrad::full({}, left, x[0].dtype());
+      return gap(x[0], r) >= test::kKinkMargin && gap(x[0], l) >= test::kKinkMargin;
+    };
+  return cases;
+}
+template <>
+struct Cases<tops::Maximum> {
+  static std::vector<Case> get() {
+    return extreme_pair_cases<tops::Maximum>([](const Inputs& x) { return maximum(x[0], x[1]); },
+                                             [](const Tensor& a, const Tensor& b) { return maximum(a, b); });
+  }
+};
+template <>
+struct Cases<tops::Minimum> {
+  static std::vector<Case> get() {
+    return extreme_pair_cases<tops::Minimum>([](const Inputs& x) { return minimum(x[0], x[1]); },
+                                             [](const Tensor& a, const Tensor& b) { return minimum(a, b); });
+  }
+};
+
+/// A fixed mask of `shape` mixing zeros, ones and other non-zero values (which also pick a).
+Tensor pattern_mask(const Shape& shape) {
+  std::vector<double> v(static_cast<std::size_t>(tapegrad::numel(shape)));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = (i % 3 == 0) ? 0.0 : (i % 3 == 1 ? 1.0 : -2.5);
+  return tapegrad::from(v, shape);
+}
+template <>
+struct Cases<tops::Where> {
+  static std::vector<Case> get() {
+    const auto d = tops::Where::domain;
+    // (mask, a, b): equal shapes, the issue's broadcast pairs, scalars, and a mask that widens the result.
+    const std::vector<std::array<Shape, 3>> shapes = {
+        {Shape{3, 4}, Shape{3, 4}, Shape{3, 4}}, {Shape{3, 1}, Shape{1, 4}, Shape{4}},
+        {Shape{4}, Shape{3, 4}, Shape{}},        {Shape{}, Shape{3, 4}, Shape{3, 1}},
+        {Shape{3, 4}, Shape{}, Shape{4}},        {Shape{2, 1, 4}, Shape{3, 1}, Shape{1, 4}}};
+    std::vector<Case> cases;
+    for (const auto& [m, a, b] : shapes) {
+      const Tensor mask = pattern_mask(m);
+      cases.push_back(
+          {"mask " + tapegrad::to_string(m) + ", " + tapegrad::to_string(a) + ", " + tapegrad::to_string(b),
+           {{a, d}, {b, d}},
+           [mask](const Inputs& x) { return where(mask, x[0], x[1]); }});
+    }
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::Max> {
+  static std::vector<Case> get() {
+    auto cases =
+        reduce_cases<tops::Max>([](const Tensor& x, bool k) { return max(x, k); },
+                                [](const Tensor& x, std::int64_t a, bool k) { return max(x, a, k); });
+    for (Case& c : cases) c.accept = all_apart;
+    return cases;
+  }
+};
+template <>
+struct Cases<tops::Min> {
+  static std::vector<Case> get() {
+    auto cases =
+        reduce_cases<tops::Min>([](const Tensor& x, bool k) { return min(x, k); },
+                                [](const Tensor& x, std::int64_t a, bool k) { return min(x, a, k); });
+    for (Case& c : cases) c.accept = all_apart;
+    return cases;
+  }
+};
+template <>
+struct Cases<tops::LogSumExp> {
+  static std::vector<Case> get() {
+    return reduce_cases<tops::LogSumExp>(
+        [](const Tensor& x, bool k) { return logsumexp(x, k); },
+        [](const Tensor& x, std::int64_t a, bool k) { return logsumexp(x, a, k); });
+  }
+};
+
 }  // namespace
 
 TEST_CASE_TEMPLATE_DEFINE("Tensor gradcheck: tape gradient matches central differences", Op,
@@ -224,8 +403,7 @@ TEST_CASE_TEMPLATE_DEFINE("Tensor gradcheck: tape gradient matches central diffe
   for (const Case& c : cases) {
     CAPTURE(Op::name);
     CAPTURE(c.label);
-    Inputs inputs;
-    for (const Input& in : c.inputs) inputs.push_back(sample_tensor(in, ++seed));
+    const Inputs inputs = draw_inputs(c, seed);
     TAPEGRAD_CHECK_GRADCHECK(tapegrad::tensor_gradcheck(c.fn, inputs, {}, seed));
   }
 }
