@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 // nn.hpp: umbrella header of tapegrad::nn.
-// The nn modules (Neuron, Layer, MLP, losses, SGD) arrive with the nn issue;
-// for now this umbrella only exposes the autodiff core, so consumers can already link tapegrad::nn.
+// Data (Dataset, DataLoader, train/test split, standardisation), and the autodiff core underneath.
 #pragma once
 
 #include <autodiff/autodiff.hpp>
+
+#include "nn/dataset.hpp"
+#include "nn/file_error.hpp"
+#include "nn/shuffle.hpp"
+#include "nn/standardizer.hpp"
+#include "nn/train_test_split.hpp"
