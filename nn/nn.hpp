@@ -5,6 +5,7 @@
 
 #include <autodiff/autodiff.hpp>
 
+#include "nn/dataloader.hpp"
 #include "nn/dataset.hpp"
 #include "nn/file_error.hpp"
 #include "nn/shuffle.hpp"
