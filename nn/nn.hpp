@@ -5,9 +5,11 @@
 
 #include <autodiff/autodiff.hpp>
 
+#include "nn/csv.hpp"
 #include "nn/dataloader.hpp"
 #include "nn/dataset.hpp"
 #include "nn/file_error.hpp"
+#include "nn/idx.hpp"
 #include "nn/shuffle.hpp"
 #include "nn/standardizer.hpp"
 #include "nn/train_test_split.hpp"
