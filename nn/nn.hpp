@@ -5,6 +5,7 @@
 
 #include <autodiff/autodiff.hpp>
 
+#include "nn/checkpoint.hpp"
 #include "nn/csv.hpp"
 #include "nn/dataloader.hpp"
 #include "nn/dataset.hpp"
