@@ -175,7 +175,10 @@ Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options) {
     const auto found =
         std::find(parsed.column_names.begin(), parsed.column_names.end(), options.label_column);
     std::string names;
-    for (const std::string& name : parsed.column_names) names += (names.empty() ? "" : ", ") + name;
+    for (const std::string& name : parsed.column_names) {
+      if (!names.empty()) names += ", ";
+      names += name;
+    }
     TAPEGRAD_CHECK(found != parsed.column_names.end(), nn::FileError, "load_csv: ", source,
                    " has no column \"", options.label_column, "\" (its columns: ", names, ")");
     label = found - parsed.column_names.begin();
