@@ -1,7 +1,20 @@
 // SPDX-License-Identifier: MIT
-// nn.hpp: umbrella header of tapegrad::nn.
-// The nn modules (Neuron, Layer, MLP, losses, SGD) arrive with the nn issue;
-// for now this umbrella only exposes the autodiff core, so consumers can already link tapegrad::nn.
+// nn.hpp: umbrella header of tapegrad::nn (modules and initialisation), with the
+// autodiff core it is built on.
 #pragma once
 
 #include <autodiff/autodiff.hpp>
+
+// modules
+#include "nn/activation.hpp"
+#include "nn/activation_modules.hpp"
+#include "nn/layer.hpp"
+#include "nn/linear.hpp"
+#include "nn/mlp.hpp"
+#include "nn/module.hpp"
+#include "nn/neuron.hpp"
+#include "nn/sequential.hpp"
+
+// initialisation
+#include "nn/init.hpp"
+#include "nn/random.hpp"
