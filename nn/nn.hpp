@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// nn.hpp: umbrella header of tapegrad::nn (modules and initialisation), with the
+// nn.hpp: umbrella header of tapegrad::nn (modules, initialisation, losses), with the
 // autodiff core it is built on.
 #pragma once
 
@@ -18,3 +18,6 @@
 // initialisation
 #include "nn/init.hpp"
 #include "nn/random.hpp"
+
+// losses
+#include "nn/loss.hpp"

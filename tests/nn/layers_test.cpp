@@ -175,6 +175,34 @@ TEST_CASE("nn Layer: phi(x W + b) for each activation, gradchecked in input and 
   }
 }
 
+TEST_CASE("nn Layer: the gradient of the seed's squared error is o_i delta_j (the delta rule)") {
+  // One logistic layer, E = 1/(2n) sum ||o - t||^2. The seed: dE/dw_ij = o_i delta_j with
+  // delta_j = (o_j - t_j) o_j (1 - o_j) per example (here averaged over the n examples), o_i the input.
+  Tape tape;
+  nn::Layer layer(
+      {.in_features = 3, .out_features = 2, .activation = nn::Activation::sigmoid, .dtype = Dtype::float64});
+  const std::int64_t n = 4;
+  const Tensor x = test::randn64({n, 3});
+  const Tensor t = tapegrad::from<double>({0, 1, 1, 0, 1, 1, 0, 0}, {n, 2});
+  const Tensor o = layer(x);
+  nn::half_squared_error(o, t).backward();
+
+  const std::vector<double> xs = x.to_vector<double>(), os = o.to_vector<double>(),
+                            ts = t.to_vector<double>();
+  std::vector<double> expected_w(6, 0.0), expected_b(2, 0.0);
+  for (std::int64_t e = 0; e < n; ++e)
+    for (std::int64_t j = 0; j < 2; ++j) {
+      const double oj = os[static_cast<std::size_t>(e * 2 + j)];
+      const double delta = (oj - ts[static_cast<std::size_t>(e * 2 + j)]) * oj * (1 - oj);
+      for (std::int64_t i = 0; i < 3; ++i)
+        expected_w[static_cast<std::size_t>(i * 2 + j)] +=
+            xs[static_cast<std::size_t>(e * 3 + i)] * delta / n;
+      expected_b[static_cast<std::size_t>(j)] += delta / n;
+    }
+  test::check_close(layer.weight().grad().to_vector<double>(), expected_w);
+  test::check_close(layer.bias().grad().to_vector<double>(), expected_b);
+}
+
 TEST_CASE("nn MLP: hidden layers use the activation, the last layer is linear unless asked") {
   nn::MLP net({.in_features = 3,
                .hidden = {5, 4},
