@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// nn.hpp: umbrella header of tapegrad::nn (modules, initialisation, losses), with the
+// nn.hpp: umbrella header of tapegrad::nn (modules, initialisation, losses, optimizers), with the
 // autodiff core it is built on.
 #pragma once
 
@@ -21,3 +21,11 @@
 
 // losses
 #include "nn/loss.hpp"
+
+// optimizers
+#include "nn/optim/adam.hpp"
+#include "nn/optim/adamw.hpp"
+#include "nn/optim/clip_grad.hpp"
+#include "nn/optim/lr_scheduler.hpp"
+#include "nn/optim/optimizer.hpp"
+#include "nn/optim/sgd.hpp"
