@@ -100,7 +100,7 @@ TEST_CASE("nn init: gains and fans") {
   CHECK(init::fan_in_and_fan_out(tapegrad::zeros({5})) == std::pair<std::int64_t, std::int64_t>{5, 1});
 }
 
-TEST_CASE("nn init: the same seed gives the same values; manual_seed resets the default generator") {
+TEST_CASE("nn init: the same seed gives the same values, manual_seed resets the default generator") {
   tapegrad::Generator g1(9), g2(9);
   CHECK(init::normal_(tapegrad::zeros({50}), 0, 1, g1).to_vector<float>() ==
         init::normal_(tapegrad::zeros({50}), 0, 1, g2).to_vector<float>());

@@ -63,7 +63,7 @@ const nn::Activation kActivations[] = {nn::Activation::identity, nn::Activation:
 
 }  // namespace
 
-TEST_CASE("nn Linear: y = x W + b with W laid out [in, out]") {
+TEST_CASE("nn Linear: y = x W + b with W laid out in_features by out_features") {
   nn::Linear fc({.in_features = 3, .out_features = 2, .dtype = Dtype::float64});
   CHECK(fc.weight().shape() == Shape{3, 2});
   CHECK(fc.bias().shape() == Shape{2});

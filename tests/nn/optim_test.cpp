@@ -119,7 +119,7 @@ TEST_CASE("nn SGD: momentum, dampening, Nesterov and weight decay follow PyTorch
   test::check_close(w.to_vector<double>(), {0.8806, -2.5572});
 }
 
-TEST_CASE("nn Adam: three steps match the formula; the first is lr * sign(g)") {
+TEST_CASE("nn Adam: three steps match the formula, the first is lr * sign(g)") {
   // The first Adam step is lr * g / (|g| + eps): the bias corrections cancel (1 - beta) exactly.
   Tensor w = param({1, -2, 0.5});
   nn::Adam opt({w}, {.lr = 0.1});
