@@ -40,16 +40,30 @@ NamedTensors Module::named_parameters() const {
   return out;
 }
 
+// The same walk as named_parameters() without building names (parameters() may be called every step,
+// e.g. for clip_grad_norm_).
+void Module::collect(std::vector<Tensor>& out) const {
+  for (const auto& [name, tensor] : parameters_) {
+    const auto same = [&](const Tensor& seen) { return seen.impl_ptr() == tensor.impl_ptr(); };
+    if (std::none_of(out.begin(), out.end(), same)) out.push_back(tensor);
+  }
+  for (const auto& [name, child] : children_) child->collect(out);
+}
+
 std::vector<Tensor> Module::parameters() const {
   std::vector<Tensor> out;
-  for (auto& [name, tensor] : named_parameters()) out.push_back(std::move(tensor));
+  collect(out);
   return out;
 }
 
 std::int64_t Module::num_parameters() const {
   std::int64_t n = 0;
-  for (const auto& [name, tensor] : named_parameters()) n += tensor.numel();
+  for (const Tensor& tensor : parameters()) n += tensor.numel();
   return n;
+}
+
+void Module::throw_moved_from() const {
+  throw TapeError(type_name() + ": this module has no parameters left (it was moved from)");
 }
 
 std::pair<const Module*, std::size_t> Module::locate(std::string_view dotted_name,

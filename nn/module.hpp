@@ -93,12 +93,19 @@ class Module {
     children_.emplace_back(std::move(name), module);
     return module;
   }
-  /// The parameter in `slot` (as returned by register_parameter).
-  const Tensor& parameter_at(std::size_t slot) const { return parameters_[slot].second; }
+  /// The parameter in `slot` (as returned by register_parameter). Throws TapeError naming the module if
+  /// it has no such slot, which happens only to a module whose contents were moved away.
+  const Tensor& parameter_at(std::size_t slot) const {
+    if (slot >= parameters_.size()) [[unlikely]]
+      throw_moved_from();
+    return parameters_[slot].second;
+  }
 
  private:
+  [[noreturn]] void throw_moved_from() const;
   void check_new_name(std::string_view name) const;
   void collect(const std::string& prefix, NamedTensors& out) const;
+  void collect(std::vector<Tensor>& out) const;
   /// The module and own-parameter slot a dotted path names; DomainError naming `op` if none.
   std::pair<const Module*, std::size_t> locate(std::string_view dotted_name, std::string_view op) const;
 

@@ -14,11 +14,13 @@
 
 namespace tapegrad::nn {
 
-/// A module, moved in (a temporary or std::move(m)), or a shared_ptr to one (to share it).
+/// A module passed by value (a temporary, or std::move(m)): Sequential takes it over.
 template <class M>
-concept SequentialElement = (std::derived_from<std::remove_cvref_t<M>, Module> &&
-                             !std::is_lvalue_reference_v<M>) ||
-                            std::convertible_to<M, std::shared_ptr<Module>>;
+concept MovedModule = std::derived_from<std::remove_cvref_t<M>, Module> && !std::is_lvalue_reference_v<M>;
+
+/// What a Sequential accepts: a module moved in, or a shared_ptr to one (to share it).
+template <class M>
+concept SequentialElement = MovedModule<M> || std::convertible_to<M, std::shared_ptr<Module>>;
 
 /// y = f_n(... f_1(f_0(x))). An empty Sequential returns its input.
 /// Example: `nn::Sequential net(nn::Linear({.in_features = 2, .out_features = 8}), nn::Tanh(),
@@ -26,20 +28,18 @@ concept SequentialElement = (std::derived_from<std::remove_cvref_t<M>, Module> &
 class Sequential : public Module {
  public:
   Sequential() = default;
+  /// The modules in order, named "0", "1", ... (a single Sequential&& argument moves instead).
   template <SequentialElement... Ms>
-  requires(sizeof...(Ms) > 0 &&
-           !(sizeof...(Ms) == 1 && (std::is_same_v<std::remove_cvref_t<Ms>, Sequential> &&
-                                    ...))) explicit Sequential(Ms&&... modules) {
+  requires(sizeof...(Ms) > 0) explicit Sequential(Ms&&... modules) {
     (push_back(std::forward<Ms>(modules)), ...);
   }
 
   /// Appends a shared module under the next index. Throws DomainError if module is null.
   void push_back(std::shared_ptr<Module> module);
   /// Appends a module moved in. Example: `net.push_back(nn::ReLU());`
-  template <class M>
-  requires(std::derived_from<std::remove_cvref_t<M>, Module> &&
-           !std::is_lvalue_reference_v<M>) void push_back(M&& module) {
-    push_back(std::shared_ptr<Module>(std::make_shared<std::remove_cvref_t<M>>(std::move(module))));
+  template <MovedModule M>
+  void push_back(M&& module) {
+    push_back(std::shared_ptr<Module>(std::make_shared<std::remove_cvref_t<M>>(std::forward<M>(module))));
   }
 
   /// Throws whatever the first module that rejects its input throws (its message names it).

@@ -25,6 +25,7 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions& options, bool decouple
 }
 
 void Adam::step() {
+  NoGradGuard no_grad;  // the update writes data directly; nothing may record, now or later
   double* steps = this->steps();
   const auto [beta1, beta2] = options_.betas;
   detail::for_each_with_grad(params(), [&]<class T>(T* w, const T* g, std::int64_t n, std::size_t i) {

@@ -17,6 +17,7 @@ SGD::SGD(std::vector<Tensor> params, const SGDOptions& options)
 }
 
 void SGD::step() {
+  NoGradGuard no_grad;  // the update writes data directly; nothing may record, now or later
   double* steps = this->steps();
   detail::for_each_with_grad(params(), [&]<class T>(T* w, const T* g, std::int64_t n, std::size_t i) {
     const T lr = static_cast<T>(this->lr());

@@ -169,6 +169,16 @@ TEST_CASE("nn Sequential: applies its modules in order and names them by index")
   CHECK(empty(x).shares_data(x));
 }
 
+TEST_CASE("nn Sequential: a module moved into a Sequential is empty afterwards, and says so") {
+  nn::Linear fc({.in_features = 2, .out_features = 3});
+  const Tensor w = fc.weight();
+  nn::Sequential seq;
+  seq.push_back(std::move(fc));
+  CHECK(seq.parameters()[0].shares_data(w));
+  CHECK_THROWS_WITH_AS(fc.weight(), "Linear: this module has no parameters left (it was moved from)",
+                       tapegrad::TapeError);
+}
+
 TEST_CASE("nn Sequential: a module shared twice lists its parameters once") {
   auto shared = std::make_shared<nn::Linear>(nn::LinearOptions{.in_features = 2, .out_features = 2});
   nn::Sequential seq(shared, nn::ReLU(), shared);
