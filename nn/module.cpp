@@ -25,11 +25,12 @@ std::size_t Module::register_parameter(std::string name, Tensor value) {
 }
 
 void Module::collect(const std::string& prefix, NamedTensors& out) const {
-  for (const auto& [name, tensor] : parameters_) {
+  for (const auto& entry : parameters_) {
     // A module registered twice (shared in a Sequential, tied weights) lists its tensors once, under
     // the first name, so an optimizer never updates one tensor twice per step.
-    const auto same = [&](const auto& seen) { return seen.second.impl_ptr() == tensor.impl_ptr(); };
-    if (std::none_of(out.begin(), out.end(), same)) out.emplace_back(prefix + name, tensor);
+    const auto* impl = entry.second.impl_ptr();
+    const auto same = [impl](const auto& seen) { return seen.second.impl_ptr() == impl; };
+    if (std::none_of(out.begin(), out.end(), same)) out.emplace_back(prefix + entry.first, entry.second);
   }
   for (const auto& [name, child] : children_) child->collect(prefix + name + ".", out);
 }
@@ -43,9 +44,10 @@ NamedTensors Module::named_parameters() const {
 // The same walk as named_parameters() without building names (parameters() may be called every step,
 // e.g. for clip_grad_norm_).
 void Module::collect(std::vector<Tensor>& out) const {
-  for (const auto& [name, tensor] : parameters_) {
-    const auto same = [&](const Tensor& seen) { return seen.impl_ptr() == tensor.impl_ptr(); };
-    if (std::none_of(out.begin(), out.end(), same)) out.push_back(tensor);
+  for (const auto& entry : parameters_) {
+    const auto* impl = entry.second.impl_ptr();
+    const auto same = [impl](const Tensor& seen) { return seen.impl_ptr() == impl; };
+    if (std::none_of(out.begin(), out.end(), same)) out.push_back(entry.second);
   }
   for (const auto& [name, child] : children_) child->collect(out);
 }

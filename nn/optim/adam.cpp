@@ -27,7 +27,7 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions& options, bool decouple
 void Adam::step() {
   NoGradGuard no_grad;  // the update writes data directly; nothing may record, now or later
   double* steps = this->steps();
-  const auto [beta1, beta2] = options_.betas;
+  const double beta1 = options_.betas.first, beta2 = options_.betas.second;  // captured below
   detail::for_each_with_grad(params(), [&]<class T>(T* w, const T* g, std::int64_t n, std::size_t i) {
     const double t = steps[i] += 1.0;
     // The bias corrections in double: beta^t of a float would lose digits as t grows.

@@ -47,7 +47,9 @@ void Optimizer::load_state(const NamedTensors& saved) {
                  " state tensors, got ", saved.size());
   std::vector<const Tensor*> sources;
   for (const auto& [name, tensor] : state_) {
-    const auto it = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.first == name; });
+    const std::string& wanted = name;  // clang 14 cannot capture a structured binding
+    const auto it =
+        std::find_if(saved.begin(), saved.end(), [&wanted](const auto& s) { return s.first == wanted; });
     TAPEGRAD_CHECK(it != saved.end(), DomainError, name_, ": load_state is missing the state '", name, "'");
     TAPEGRAD_CHECK(
         it->second.defined() && it->second.shape() == tensor.shape() && it->second.dtype() == tensor.dtype(),
