@@ -38,6 +38,7 @@ class Layer : public Linear {
   std::string type_name() const override { return "Layer"; }
   std::string extra_repr() const override;
 
+  /// φ of this layer.
   Activation activation() const noexcept { return activation_; }
 
  private:

@@ -43,6 +43,7 @@ class Linear : public Module {
   const Tensor& weight() const { return parameter_at(weight_slot_); }
   /// b, [out_features]; an undefined Tensor when options.bias is false.
   Tensor bias() const { return options_.bias ? parameter_at(bias_slot_) : Tensor(); }
+  /// The options the layer was built with.
   const LinearOptions& options() const noexcept { return options_; }
 
   /// Draws W again from `gen` (as the constructor does) and sets b to 0.

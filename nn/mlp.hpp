@@ -50,6 +50,7 @@ class MLP : public Module {
   std::size_t num_layers() const noexcept { return layers_.size(); }
   /// The Layer at `index` (0 is the first hidden layer). Throws DomainError when out of range.
   Layer& layer(std::size_t index) const;
+  /// The options the network was built with.
   const MLPOptions& options() const noexcept { return options_; }
 
  private:

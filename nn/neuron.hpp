@@ -41,6 +41,7 @@ class Neuron : public Module {
   const Tensor& weight() const { return parameter_at(weight_slot_); }
   /// b, a 0-D tensor; undefined when options.bias is false.
   Tensor bias() const { return options_.bias ? parameter_at(bias_slot_) : Tensor(); }
+  /// The options the neuron was built with.
   const NeuronOptions& options() const noexcept { return options_; }
 
   /// Draws w again from `gen` (as the constructor does) and sets b to 0.

@@ -46,6 +46,7 @@ class Sequential : public Module {
   Tensor forward(const Tensor& x) override;
   std::string type_name() const override { return "Sequential"; }
 
+  /// Number of modules.
   std::size_t size() const noexcept { return children().size(); }
   /// The module at `index`. Throws DomainError naming the index and the size when out of range.
   Module& operator[](std::size_t index) const;

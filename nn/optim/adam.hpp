@@ -34,6 +34,7 @@ class Adam : public Optimizer {
   Adam(std::vector<Tensor> params, const AdamOptions& options = {});
 
   void step() override;
+  /// The options given at construction (lr() is the current learning rate).
   const AdamOptions& options() const noexcept { return options_; }
 
  protected:

@@ -33,6 +33,7 @@ class SGD : public Optimizer {
   SGD(std::vector<Tensor> params, const SGDOptions& options = {});
 
   void step() override;
+  /// The options given at construction (lr() is the current learning rate).
   const SGDOptions& options() const noexcept { return options_; }
 
  private:
