@@ -248,11 +248,12 @@ struct Cases<tops::Transpose> {
          {{{2, 3, 2, 2}, d}},
          [](const Inputs& x) { return transpose(x[0], 1, 3); }},
     };
-    for (const auto& [a0, a1] :
+    // Plain pairs, not structured bindings: clang 14 cannot capture a binding in a lambda.
+    for (const auto& axes :
          std::vector<std::pair<std::int64_t, std::int64_t>>{{0, 1}, {0, 2}, {1, 2}, {-1, 0}})
-      cases.push_back({std::string("[2, 3, 4] axes") + list_text({a0, a1}),
+      cases.push_back({std::string("[2, 3, 4] axes") + list_text({axes.first, axes.second}),
                        {{{2, 3, 4}, d}},
-                       [=](const Inputs& x) { return transpose(x[0], a0, a1); }});
+                       [=](const Inputs& x) { return transpose(x[0], axes.first, axes.second); }});
     return cases;
   }
 };
