@@ -35,6 +35,13 @@ class TapeError : public Error {
   using Error::Error;
 };
 
+/// An integer index outside the range it indexes: index_select, gather and one_hot indices, slice bounds.
+/// The message names the op, the offending value and the size it had to fit.
+class IndexError : public Error {
+ public:
+  using Error::Error;
+};
+
 namespace detail {
 
 /// Builds the message from its pieces (numbers printed with 12 significant digits) and throws.

@@ -138,6 +138,43 @@ class Tensor {
   /// True when both handles share one data buffer (copies, detach(), reshape()).
   bool shares_data(const Tensor& other) const { return impl().data.shares(other.impl().data); }
 
+  // ---- PyTorch spellings: thin forwards to the free functions of tensor_ops.hpp, with the same shapes,
+  // errors and gradients. Defined inline in tensor_methods.hpp, which tensor_all.hpp and autodiff.hpp
+  // include. Example: `auto loss = (x.matmul(w) - y).pow(2).mean();`
+
+  /// sum(*this) and mean(*this): every element, shape [].
+  inline Tensor sum() const;
+  inline Tensor mean() const;
+  /// sum(*this, axis, keepdim) and mean(*this, axis, keepdim). Example: `x.sum(1)` of [2, 3] is [2].
+  inline Tensor sum(std::int64_t axis, bool keepdim = false) const;
+  inline Tensor mean(std::int64_t axis, bool keepdim = false) const;
+  /// reshape(*this, shape); view() is the same (a reshape always shares the data).
+  inline Tensor reshape(const Shape& shape) const;
+  inline Tensor view(const Shape& shape) const;
+  /// transpose(*this, axis0, axis1).
+  inline Tensor transpose(std::int64_t axis0, std::int64_t axis1) const;
+  /// The transpose of a matrix; as in PyTorch, a 0-D or 1-D tensor is returned as it is. Throws ShapeError
+  /// for more than 2 dimensions.
+  inline Tensor t() const;
+  /// permute(*this, axes).
+  inline Tensor permute(std::span<const std::int64_t> axes) const;
+  inline Tensor permute(std::initializer_list<std::int64_t> axes) const;
+  /// matmul(*this, other).
+  inline Tensor matmul(const Tensor& other) const;
+  /// pow(*this, p), elementwise.
+  inline Tensor pow(double p) const;
+  /// The elementwise functions of the same name.
+  inline Tensor exp() const;
+  inline Tensor log() const;
+  inline Tensor sqrt() const;
+  inline Tensor abs() const;
+  inline Tensor relu() const;
+  inline Tensor tanh() const;
+  inline Tensor sigmoid() const;
+  /// softmax(*this, axis) and log_softmax(*this, axis).
+  inline Tensor softmax(std::int64_t axis = -1) const;
+  inline Tensor log_softmax(std::int64_t axis = -1) const;
+
   /// For the op machinery (detail/) only.
   detail::TensorImpl& impl() const;
   detail::TensorImpl* impl_ptr() const noexcept { return impl_; }

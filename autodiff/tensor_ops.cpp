@@ -4,7 +4,9 @@
 #include "autodiff/tensor_ops.hpp"
 
 #include <cmath>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "autodiff/detail/tensor_apply.hpp"
 
@@ -114,7 +116,9 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return detail::apply<tops::MatMul>({}, {a, b});
 }
 Tensor transpose(const Tensor& x) {
-  return detail::apply<tops::Transpose>({}, {x});
+  TAPEGRAD_CHECK(x.dim() == 2, ShapeError, "transpose: expected a 2-D tensor, got shape ",
+                 to_string(x.shape()), " (transpose(x, axis0, axis1) swaps two axes of any rank)");
+  return detail::apply<tops::Transpose>({.axis0 = 0, .axis1 = 1}, {x});
 }
 
 Tensor reshape(const Tensor& x, const Shape& shape) {
@@ -279,6 +283,114 @@ std::vector<std::int64_t> argmax(const Tensor& x, std::int64_t axis) {
         });
   });
   return indices;
+}
+
+// ---- axes, joining, slicing and indexing ------------------------------------------------------------------
+namespace {
+std::string axes_text(std::span<const std::int64_t> axes) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < axes.size(); ++i) (s += (i > 0 ? ", " : "")) += std::to_string(axes[i]);
+  return s + ")";
+}
+
+detail::TensorList as_list(std::span<const Tensor> xs) {
+  return detail::TensorList(xs.begin(), xs.end());
+}
+}  // namespace
+
+Tensor transpose(const Tensor& x, std::int64_t axis0, std::int64_t axis1) {
+  return detail::apply<tops::Transpose>({.axis0 = normalize_axis(axis0, x.dim(), "transpose"),
+                                         .axis1 = normalize_axis(axis1, x.dim(), "transpose")},
+                                        {x});
+}
+
+Tensor permute(const Tensor& x, std::span<const std::int64_t> axes) {
+  const std::size_t rank = x.dim();
+  TAPEGRAD_CHECK(axes.size() == rank, ShapeError, "permute: expected ", rank, " axes for x of shape ",
+                 to_string(x.shape()), ", got ", axes_text(axes));
+  Shape normalised(rank);
+  Shape seen(rank, 0);
+  for (std::size_t d = 0; d < rank; ++d) {
+    const std::size_t a = normalize_axis(axes[d], rank, "permute");
+    TAPEGRAD_CHECK(seen[a] == 0, ShapeError, "permute: axes ", axes_text(axes),
+                   " are not a permutation of the dimensions of x of shape ", to_string(x.shape()), " (axis ",
+                   a, " repeats)");
+    seen[a] = 1;
+    normalised[d] = static_cast<std::int64_t>(a);
+  }
+  // Copied, not moved: moving this small_vector made GCC 12 -O3 warn (a false -Wstringop-overread).
+  return detail::apply<tops::Permute>({.axes = normalised}, {x});
+}
+Tensor permute(const Tensor& x, std::initializer_list<std::int64_t> axes) {
+  return permute(x, std::span<const std::int64_t>(axes.begin(), axes.size()));
+}
+
+Tensor concat(std::span<const Tensor> xs, std::int64_t axis) {
+  TAPEGRAD_CHECK(!xs.empty(), ShapeError, "concat: expected at least one tensor, got an empty list");
+  return detail::apply<tops::Concat>({.axis = normalize_axis(axis, xs[0].dim(), "concat")}, as_list(xs));
+}
+Tensor concat(std::initializer_list<Tensor> xs, std::int64_t axis) {
+  return concat(std::span<const Tensor>(xs.begin(), xs.size()), axis);
+}
+Tensor concat(const std::vector<Tensor>& xs, std::int64_t axis) {
+  return concat(std::span<const Tensor>(xs), axis);
+}
+
+Tensor stack(std::span<const Tensor> xs, std::int64_t axis) {
+  TAPEGRAD_CHECK(!xs.empty(), ShapeError, "stack: expected at least one tensor, got an empty list");
+  return detail::apply<tops::Stack>({.axis = normalize_axis(axis, xs[0].dim() + 1, "stack")}, as_list(xs));
+}
+Tensor stack(std::initializer_list<Tensor> xs, std::int64_t axis) {
+  return stack(std::span<const Tensor>(xs.begin(), xs.size()), axis);
+}
+Tensor stack(const std::vector<Tensor>& xs, std::int64_t axis) {
+  return stack(std::span<const Tensor>(xs), axis);
+}
+
+Tensor slice(const Tensor& x, std::int64_t start, std::int64_t end) {
+  TAPEGRAD_CHECK(x.dim() >= 1, ShapeError, "slice: expected a tensor with at least one dimension, got shape ",
+                 to_string(x.shape()));
+  const std::int64_t rows = x.shape()[0];
+  const std::int64_t first = start < 0 ? start + rows : start;
+  const std::int64_t last = end < 0 ? end + rows : end;
+  TAPEGRAD_CHECK(0 <= first && first <= last && last <= rows, IndexError, "slice: rows [", start, ", ", end,
+                 ") are out of range for the leading axis of size ", rows, " of x ", to_string(x.shape()),
+                 " (after counting negative bounds from the end, 0 <= start <= end <= ", rows, " must hold)");
+  return detail::apply<tops::Slice>({.start = first, .end = last}, {x});
+}
+
+Tensor index_select(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> indices) {
+  return detail::apply<tops::IndexSelect>(
+      {.axis = normalize_axis(axis, x.dim(), "index_select"), .indices = tops::IndexList(indices)}, {x});
+}
+Tensor index_select(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> indices) {
+  return index_select(x, axis, std::span<const std::int64_t>(indices.begin(), indices.size()));
+}
+
+Tensor gather(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> index) {
+  return detail::apply<tops::Gather>(
+      {.axis = normalize_axis(axis, x.dim(), "gather"), .index = tops::IndexList(index)}, {x});
+}
+Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> index) {
+  return gather(x, axis, std::span<const std::int64_t>(index.begin(), index.size()));
+}
+
+Tensor one_hot(std::span<const std::int64_t> labels, std::int64_t num_classes, Dtype dtype) {
+  TAPEGRAD_CHECK(num_classes >= 0, ShapeError, "one_hot: num_classes must be non-negative, got ",
+                 num_classes);
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    TAPEGRAD_CHECK(labels[i] >= 0 && labels[i] < num_classes, IndexError, "one_hot: label ", labels[i],
+                   " (position ", i, ") is out of range for ", num_classes, " classes");
+  Tensor t = zeros({static_cast<std::int64_t>(labels.size()), num_classes}, dtype);
+  detail::dispatch(dtype, [&]<class T>() {
+    T* p = t.data<T>();
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      p[static_cast<std::int64_t>(i) * num_classes + labels[i]] = T{1};
+  });
+  return t;
+}
+Tensor one_hot(std::initializer_list<std::int64_t> labels, std::int64_t num_classes, Dtype dtype) {
+  return one_hot(std::span<const std::int64_t>(labels.begin(), labels.size()), num_classes, dtype);
 }
 
 }  // namespace tapegrad

@@ -5,9 +5,13 @@
 // (no implicit promotion) and TapeError when an input is undefined or belongs to a cleared recording.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
+#include <initializer_list>
+#include <span>
 #include <vector>
 
+#include "autodiff/dtype.hpp"
 #include "autodiff/shape.hpp"
 #include "autodiff/tensor.hpp"
 
@@ -50,13 +54,16 @@ Tensor mean(const Tensor& x, bool keepdim = false);
 /// Sum (or mean) along `axis` (negative counts from the end): that dimension is removed, or kept as 1 with
 /// keepdim. Throws ShapeError naming the op when the axis is out of range. Example: `sum(x, 1)` of [2, 3] is
 /// [2].
-Tensor sum(const Tensor& x, std::int64_t axis, bool keepdim);
-Tensor mean(const Tensor& x, std::int64_t axis, bool keepdim);
+Tensor sum(const Tensor& x, std::int64_t axis, bool keepdim = false);
+Tensor mean(const Tensor& x, std::int64_t axis, bool keepdim = false);
 
 // ---- linear algebra and shapes ---------------------------------------------------------------------------
-/// Matrix product: a [m, k] times b [k, n] gives [m, n]; a [m, k] times a vector [k] gives [m].
-/// Throws ShapeError unless a is 2-D, b is 1-D or 2-D and the inner sizes match.
-/// Example: `auto h = matmul(x, w);`
+/// Matrix product, as torch.matmul for operands of 1 to 3 dimensions: [m, k] @ [k, n] -> [m, n],
+/// [m, k] @ [k] -> [m], [k] @ [k, n] -> [n], [k] @ [k] -> [] (dot product), and batches of matrices
+/// [b, m, k] @ [b, k, n] -> [b, m, n], where a 2-D (or 1-D, or batch-size-1) side is shared by the whole
+/// batch: [b, m, k] @ [k, n] -> [b, m, n] (the gradient of the shared side sums over the batch).
+/// Throws ShapeError naming both shapes when the inner sizes or the batch sizes differ, or an operand has
+/// 0 or more than 3 dimensions. Example: `auto h = matmul(x, w);`
 Tensor matmul(const Tensor& a, const Tensor& b);
 /// The transpose of a 2-D tensor ([m, n] -> [n, m], a copy). Throws ShapeError for other ranks.
 Tensor transpose(const Tensor& x);
@@ -125,18 +132,95 @@ Tensor eq(const Tensor& a, double b);
 /// Throws ShapeError naming the op when the axis is out of range or the reduced lane is empty.
 /// Example: `max(logits, 1, true)` of [32, 10] is [32, 1].
 Tensor max(const Tensor& x, bool keepdim = false);
-Tensor max(const Tensor& x, std::int64_t axis, bool keepdim);
+Tensor max(const Tensor& x, std::int64_t axis, bool keepdim = false);
 Tensor min(const Tensor& x, bool keepdim = false);
-Tensor min(const Tensor& x, std::int64_t axis, bool keepdim);
+Tensor min(const Tensor& x, std::int64_t axis, bool keepdim = false);
 /// log(sum(exp(x))) of all elements or along `axis`, shaped as sum's result, computed with the lane's
 /// maximum subtracted, so no exp overflows (finite for any finite x; -inf for an empty lane). Its gradient
 /// is softmax(x) along the lane. Throws ShapeError naming the op when the axis is out of range.
 Tensor logsumexp(const Tensor& x, bool keepdim = false);
-Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim);
+Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim = false);
 /// Index of the largest element of each lane along `axis`, the first one when several are equal (a NaN
 /// counts as largest), in the row-major order of the result shape without that axis. Not differentiable.
 /// Throws ShapeError naming the op when the axis is out of range or has size 0.
 /// Example: `argmax(logits, 1)` of [32, 10] gives 32 class indices.
 std::vector<std::int64_t> argmax(const Tensor& x, std::int64_t axis);
+
+// ---- axes, joining, slicing and indexing ------------------------------------------------------------------
+/// x with axes axis0 and axis1 swapped (negative axes count from the end), a copy; any rank. Throws
+/// ShapeError naming the op when an axis is out of range. Example: `transpose(x, 1, 2)` of [b, m, n] is
+/// [b, n, m].
+Tensor transpose(const Tensor& x, std::int64_t axis0, std::int64_t axis1);
+/// x with its axes reordered, a copy: dimension d of the result is dimension axes[d] of x (negative axes
+/// count from the end). Throws ShapeError naming the axes and x's shape unless they are a permutation of
+/// x's dimensions. Example: `permute(x, {2, 0, 1})` of [a, b, c] is [c, a, b].
+Tensor permute(const Tensor& x, std::span<const std::int64_t> axes);
+Tensor permute(const Tensor& x, std::initializer_list<std::int64_t> axes);
+/// The tensors joined along an existing `axis` (negative counts from the end): every other dimension must
+/// match. Throws ShapeError on an empty list, a bad axis, or a mismatch (naming both shapes).
+/// Example: `concat({a, b}, 0)` of [2, 3] and [4, 3] is [6, 3].
+Tensor concat(std::span<const Tensor> xs, std::int64_t axis);
+Tensor concat(std::initializer_list<Tensor> xs, std::int64_t axis);
+Tensor concat(const std::vector<Tensor>& xs, std::int64_t axis);
+/// The tensors (all of one shape) joined along a new `axis` in 0..rank (negative counts from the end of
+/// the result's rank + 1). Throws ShapeError on an empty list, a bad axis or differing shapes.
+/// Example: `stack({a, b, c}, 0)` of three [4] is [3, 4].
+Tensor stack(std::span<const Tensor> xs, std::int64_t axis);
+Tensor stack(std::initializer_list<Tensor> xs, std::int64_t axis);
+Tensor stack(const std::vector<Tensor>& xs, std::int64_t axis);
+/// Rows [start, end) of the leading axis (a batch), a copy of shape [end - start, ...]. Negative bounds
+/// count from the end as in Python (-1 is the last row), but out-of-range bounds are not clamped: after
+/// resolving them, 0 <= start <= end <= rows must hold, else IndexError naming the range and the shape.
+/// A 0-D x throws ShapeError. Example: `slice(x, 0, 32)` is the first batch of 32 rows; `slice(x, -2, n)`
+/// the last two of n.
+Tensor slice(const Tensor& x, std::int64_t start, std::int64_t end);
+/// The slices of x at `indices` along `axis` (negative axis counts from the end), in that order, repeats
+/// allowed: the result has x's shape with that axis of size indices.size(). The gradient of a repeated
+/// index accumulates. Indices are not wrapped: each must lie in [0, size), else IndexError naming the
+/// index and the size. Example: `index_select(embedding, 0, token_ids)` of [vocab, dim] is [n, dim].
+Tensor index_select(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> indices);
+Tensor index_select(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> indices);
+/// One element per lane along `axis`: the result has x's shape with that axis of size 1, and holds
+/// x[..., index[lane], ...] for each lane, index listing the lanes in the result's row-major order (as
+/// torch.gather with an index of size 1 along the axis). Throws ShapeError unless index has one entry per
+/// lane, IndexError (index, size) unless each is in [0, size). Example, a cross-entropy over [batch,
+/// classes]: `-mean(gather(log_softmax(logits, 1), 1, labels))`.
+Tensor gather(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> index);
+Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> index);
+/// A [labels.size(), num_classes] tensor of 0s with a 1 at (i, labels[i]): a factory, so a leaf without
+/// grad. Throws ShapeError for a negative num_classes, IndexError (label, num_classes) unless every label is
+/// in [0, num_classes). Example: `one_hot({2, 0}, 3)` is [[0, 0, 1], [1, 0, 0]].
+Tensor one_hot(std::span<const std::int64_t> labels, std::int64_t num_classes, Dtype dtype = Dtype::float32);
+Tensor one_hot(std::initializer_list<std::int64_t> labels, std::int64_t num_classes,
+               Dtype dtype = Dtype::float32);
+
+// ---- an int second argument is an axis -------------------------------------------------------------------
+// Without these, `sum(x, 1)` would convert 1 to the all-elements overload's `bool keepdim` and silently sum
+// everything. An integer (not bool) second argument always means an axis, as in PyTorch.
+template <std::integral I>
+  requires(!std::same_as<I, bool>)
+Tensor sum(const Tensor& x, I axis, bool keepdim = false) {
+  return sum(x, static_cast<std::int64_t>(axis), keepdim);
+}
+template <std::integral I>
+  requires(!std::same_as<I, bool>)
+Tensor mean(const Tensor& x, I axis, bool keepdim = false) {
+  return mean(x, static_cast<std::int64_t>(axis), keepdim);
+}
+template <std::integral I>
+  requires(!std::same_as<I, bool>)
+Tensor max(const Tensor& x, I axis, bool keepdim = false) {
+  return max(x, static_cast<std::int64_t>(axis), keepdim);
+}
+template <std::integral I>
+  requires(!std::same_as<I, bool>)
+Tensor min(const Tensor& x, I axis, bool keepdim = false) {
+  return min(x, static_cast<std::int64_t>(axis), keepdim);
+}
+template <std::integral I>
+  requires(!std::same_as<I, bool>)
+Tensor logsumexp(const Tensor& x, I axis, bool keepdim = false) {
+  return logsumexp(x, static_cast<std::int64_t>(axis), keepdim);
+}
 
 }  // namespace tapegrad

@@ -4,14 +4,20 @@
 // check, and records ONE OpRecord<Op> on the active tape only if recording is on and some input requires
 // grad, so inference costs no tape. OpRecord::backward is called by the reverse sweep: it reads the output's
 // gradient, lets the op add into its inputs' gradients, then releases the output's gradient (consumed).
+// Fixed-arity rows keep their inputs in a std::array; variadic rows (arity kVariadic: concat, stack) in a
+// small_vector, and see both inputs and gradient pointers as spans. The choice is made at compile time, so
+// fixed-arity rows pay nothing for the variadic ones.
 #pragma once
 
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <sstream>
 #include <string_view>
+#include <utility>
 
 #include "autodiff/detail/tensor_dispatch.hpp"
 #include "autodiff/detail/tensor_kernels.hpp"
@@ -46,7 +52,34 @@ struct AttrsOf<Op> {
 };
 
 template <class Op>
-using Inputs = std::array<Tensor, arity_of<Op>()>;
+constexpr bool is_variadic() {
+  if constexpr (Op::kind == tops::Kind::general)
+    return Op::arity == tops::kVariadic;
+  else
+    return false;
+}
+
+/// The inputs of a variadic row: up to 4 inline, as most concats join a few tensors.
+using TensorList = boost::container::small_vector<Tensor, 4>;
+
+template <class Op, bool = is_variadic<Op>()>
+struct InputsOf {
+  using type = std::array<Tensor, arity_of<Op>()>;
+  template <class T>
+  using grads = std::array<T*, arity_of<Op>()>;
+};
+template <class Op>
+struct InputsOf<Op, true> {
+  using type = TensorList;
+  template <class T>
+  using grads = boost::container::small_vector<T*, 4>;
+};
+
+template <class Op>
+using Inputs = typename InputsOf<Op>::type;
+/// Where the backward adds each input's gradient (null for inputs that need none).
+template <class Op, class T>
+using Grads = typename InputsOf<Op>::template grads<T>;
 template <class Op>
 using Attrs = typename AttrsOf<Op>::type;
 
@@ -66,6 +99,15 @@ T unary_backward([[maybe_unused]] const Attrs<Op>& a, T x, T y, T g) {
     return Op::backward(x, y, g);
 }
 
+/// What a row's functions receive: the std::array itself, or a span over a variadic row's list.
+template <class Op, class List>
+decltype(auto) as_seen_by_op(const List& list) {
+  if constexpr (is_variadic<Op>())
+    return std::span<const typename List::value_type>(list.data(), list.size());
+  else
+    return (list);
+}
+
 template <class Op>
 constexpr bool is_view() {
   if constexpr (requires { Op::is_view; })
@@ -83,7 +125,7 @@ Shape output_shape(const Attrs<Op>& attrs, const Inputs<Op>& in) {
   else if constexpr (Op::kind == tops::Kind::binary)
     return broadcast_shapes(in[0].shape(), in[1].shape(), Op::name);
   else
-    return Op::output_shape(attrs, in);
+    return Op::output_shape(attrs, as_seen_by_op<Op>(in));
 }
 
 template <class Op, class T>
@@ -101,14 +143,14 @@ void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out
         out.shape(), in[0].shape(), in[1].shape(),
         [&](std::int64_t o, std::int64_t ia, std::int64_t ib) { y[o] = Op::forward(a[ia], b[ib]); });
   } else {
-    Op::template forward<T>(attrs, in, out);
+    Op::template forward<T>(attrs, as_seen_by_op<Op>(in), out);
   }
 }
 
 /// Adds this op's contribution into grads[i] (null for inputs that need no gradient).
 template <class Op, class T>
 void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out, const T* g,
-                  const std::array<T*, arity_of<Op>()>& grads) {
+                  const Grads<Op, T>& grads) {
   if constexpr (Op::kind == tops::Kind::unary) {
     const Attrs<Op> a = attrs;
     const T* x = in[0].template data<T>();
@@ -128,7 +170,7 @@ void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& ou
                          if (gb != nullptr) gb[ib] += Op::grad_b(a[ia], b[ib], y[o], g[o]);
                        });
   } else {
-    Op::template backward<T>(attrs, in, out, g, grads);
+    Op::template backward<T>(attrs, as_seen_by_op<Op>(in), out, g, as_seen_by_op<Op>(grads));
   }
 }
 
@@ -161,14 +203,15 @@ void check_forward(const Inputs<Op>& in, const Tensor& out) {
 template <class Op>
 class OpRecord final : public ExternalRecord {
  public:
-  OpRecord(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out)
-      : attrs_(attrs), in_(in), out_(out) {}
+  OpRecord(Attrs<Op>&& attrs, Inputs<Op>&& in, const Tensor& out)
+      : attrs_(std::move(attrs)), in_(std::move(in)), out_(out) {}
 
   void backward(Tape& /*tape*/) override {
     TensorImpl& out = out_.impl();
     if (!out.grad) return;  // the output was not reached by this sweep
     dispatch(out.dtype, [&]<class T>() {
-      std::array<T*, arity_of<Op>()> grads{};
+      Grads<Op, T> grads{};
+      if constexpr (is_variadic<Op>()) grads.resize(in_.size(), nullptr);
       for (std::size_t i = 0; i < in_.size(); ++i)
         if (in_[i].requires_grad()) grads[i] = static_cast<T*>(ensure_grad(in_[i].impl()));
       run_backward<Op, T>(attrs_, in_, out_, static_cast<const T*>(out.grad.data()), grads);
@@ -194,11 +237,15 @@ class OpRecord final : public ExternalRecord {
 // ---- apply -------------------------------------------------------------------------------------------
 
 /// Runs Op on `in` and records it when a gradient is needed. Throws ShapeError on undefined inputs, mixed
-/// dtypes or shapes Op rejects; TapeError if an input was recorded on another or a cleared recording.
+/// dtypes, an empty input list or shapes Op rejects; TapeError if an input was recorded on another or a
+/// cleared recording. Attrs and inputs are taken by value and moved into the record.
 template <class Op>
-Tensor apply(const Attrs<Op>& attrs, const Inputs<Op>& in) {
+Tensor apply(Attrs<Op> attrs, Inputs<Op> in) {
   static_assert(tops::is_registered<Op>,
                 "tapegrad: add this tensor op to TensorOps (ops/tensor_registry.hpp)");
+  if constexpr (is_variadic<Op>())
+    TAPEGRAD_CHECK(!in.empty(), ShapeError, Op::name,
+                   ": expected at least one input tensor, got an empty list");
   for (const Tensor& t : in)
     TAPEGRAD_CHECK(t.defined(), TapeError, Op::name,
                    ": an input tensor is undefined (default-constructed, or a "
@@ -240,7 +287,7 @@ Tensor apply(const Attrs<Op>& attrs, const Inputs<Op>& in) {
                    impl.generation, ", active ", tape.generation(),
                    "); record the computation again, or detach() the input");
   }
-  auto [record, index] = tape.emplace_external<OpRecord<Op>>(attrs, in, out);
+  auto [record, index] = tape.emplace_external<OpRecord<Op>>(std::move(attrs), std::move(in), out);
   (void)record;
   TensorImpl& o = out.impl();
   o.requires_grad = true;

@@ -20,6 +20,11 @@ enum class Kind {
   general,  // output_shape(attrs, in); forward<T>(attrs, in, out); backward<T>(attrs, in, out, g, grads)
 };
 
+/// The `arity` of a general row that takes any number (at least one) of inputs, such as concat. Its
+/// functions receive `std::span<const Tensor> in` and `std::span<T* const> grads` where fixed-arity rows
+/// receive std::arrays; the inputs are kept in a small_vector (inline up to 4) instead of a std::array.
+inline constexpr std::size_t kVariadic = static_cast<std::size_t>(-1);
+
 /// Attrs of an op that has none.
 struct NoAttrs {};
 

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "autodiff/ops/tensor_elementwise.hpp"
+#include "autodiff/ops/tensor_index.hpp"
 #include "autodiff/ops/tensor_matmul.hpp"
 #include "autodiff/ops/tensor_reduce.hpp"
 #include "autodiff/ops/tensor_shape.hpp"
@@ -19,7 +20,7 @@ namespace tapegrad::ops::tensor {
 
 /// Every row of the tensor derivatives table.
 using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{},
-                                          SoftmaxOps{}, WhereOps{}));
+                                          SoftmaxOps{}, WhereOps{}, IndexOps{}));
 
 template <class Op, class List>
 struct in_list;

@@ -24,7 +24,9 @@ TEST_CASE("Tensor errors: matmul rejects mismatched inner sizes and ranks") {
                        doctest::Contains("matmul: inner sizes must match, got a [2, 3] and b [4, 5]"),
                        ShapeError);
   CHECK_THROWS_WITH_AS(tapegrad::matmul(a, tapegrad::zeros({2})), doctest::Contains("[2]"), ShapeError);
-  CHECK_THROWS_WITH_AS(tapegrad::matmul(tapegrad::zeros({3}), a), doctest::Contains("2-D"), ShapeError);
+  CHECK_THROWS_WITH_AS(tapegrad::matmul(tapegrad::zeros({3}), a),
+                       doctest::Contains("matmul: inner sizes must match, got a [3] and b [2, 3]"),
+                       ShapeError);
   CHECK_THROWS_WITH_AS(tapegrad::transpose(tapegrad::zeros({2, 3, 4})), doctest::Contains("[2, 3, 4]"),
                        ShapeError);
 }

@@ -14,6 +14,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
@@ -48,6 +49,13 @@ Tensor sample_tensor(const Input& in, std::uint64_t seed) {
     if (!test::near_kink(in.domain, x)) v.push_back(x);
   }
   return tapegrad::from(v, in.shape);
+}
+
+/// " 2 0 1" for {2, 0, 1}: case labels list their axes or indices.
+std::string list_text(const std::vector<std::int64_t>& values) {
+  std::string text;
+  for (std::int64_t v : values) (text += ' ') += std::to_string(v);  // not " " + ...: GCC 12 -Wrestrict
+  return text;
 }
 
 template <class Op>
@@ -174,6 +182,39 @@ struct Cases<tops::MatMul> {
          [](const Inputs& x) { return matmul(transpose(x[0]), x[1]); }},
         {"[3, 4] @ [4]", {{{3, 4}, d}, {{4}, d}}, [](const Inputs& x) { return matmul(x[0], x[1]); }},
         {"[1, 1] @ [1, 1]", {{{1, 1}, d}, {{1, 1}, d}}, [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[4] @ [4, 5]", {{{4}, d}, {{4, 5}, d}}, [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[4] @ [4]", {{{4}, d}, {{4}, d}}, [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[4] @ [5, 4].T",
+         {{{4}, d}, {{5, 4}, d}},
+         [](const Inputs& x) { return matmul(x[0], transpose(x[1])); }},
+        {"[3, 3] @ itself", {{{3, 3}, d}}, [](const Inputs& x) { return matmul(x[0], x[0]); }},
+        {"[2, 3, 4] @ [2, 4, 5]",
+         {{{2, 3, 4}, d}, {{2, 4, 5}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[2, 4, 3].T @ [2, 4, 5]",
+         {{{2, 4, 3}, d}, {{2, 4, 5}, d}},
+         [](const Inputs& x) { return matmul(transpose(x[0], 1, 2), x[1]); }},
+        {"[2, 3, 4] @ [2, 5, 4].T",
+         {{{2, 3, 4}, d}, {{2, 5, 4}, d}},
+         [](const Inputs& x) { return matmul(x[0], transpose(x[1], -1, -2)); }},
+        {"[2, 3, 4] @ [4, 5], b shared",
+         {{{2, 3, 4}, d}, {{4, 5}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[2, 3, 4] @ [5, 4].T, b shared",
+         {{{2, 3, 4}, d}, {{5, 4}, d}},
+         [](const Inputs& x) { return matmul(x[0], transpose(x[1])); }},
+        {"[3, 4] @ [2, 4, 5], a shared",
+         {{{3, 4}, d}, {{2, 4, 5}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[1, 3, 4] @ [2, 4, 5], batch 1 broadcast",
+         {{{1, 3, 4}, d}, {{2, 4, 5}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[3, 3, 4] @ [1, 4, 2], batch 1 broadcast",
+         {{{3, 3, 4}, d}, {{1, 4, 2}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[2, 3, 4] @ [4]", {{{2, 3, 4}, d}, {{4}, d}}, [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[4] @ [2, 4, 5]", {{{4}, d}, {{2, 4, 5}, d}}, [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[2, 3, 3] @ itself", {{{2, 3, 3}, d}}, [](const Inputs& x) { return matmul(x[0], x[0]); }},
     };
   }
 };
@@ -201,8 +242,22 @@ template <>
 struct Cases<tops::Transpose> {
   static std::vector<Case> get() {
     const auto d = tops::Transpose::domain;
-    return {{"[3, 4]", {{{3, 4}, d}}, [](const Inputs& x) { return transpose(x[0]); }},
-            {"[1, 5]", {{{1, 5}, d}}, [](const Inputs& x) { return transpose(x[0]); }}};
+    std::vector<Case> cases = {
+        {"[3, 4]", {{{3, 4}, d}}, [](const Inputs& x) { return transpose(x[0]); }},
+        {"[1, 5]", {{{1, 5}, d}}, [](const Inputs& x) { return transpose(x[0]); }},
+        {"[33, 34], across tiles", {{{33, 34}, d}}, [](const Inputs& x) { return transpose(x[0]); }},
+        {"[3, 4] axes 1, 1", {{{3, 4}, d}}, [](const Inputs& x) { return transpose(x[0], 1, 1); }},
+        {"[2, 3, 2, 2] axes 1, 3",
+         {{{2, 3, 2, 2}, d}},
+         [](const Inputs& x) { return transpose(x[0], 1, 3); }},
+    };
+    // Plain pairs, not structured bindings: clang 14 cannot capture a binding in a lambda.
+    for (const auto& axes :
+         std::vector<std::pair<std::int64_t, std::int64_t>>{{0, 1}, {0, 2}, {1, 2}, {-1, 0}})
+      cases.push_back({std::string("[2, 3, 4] axes") + list_text({axes.first, axes.second}),
+                       {{{2, 3, 4}, d}},
+                       [=](const Inputs& x) { return transpose(x[0], axes.first, axes.second); }});
+    return cases;
   }
 };
 template <>
@@ -246,6 +301,168 @@ bool all_apart(const Inputs& x) {
 TENSOR_UNARY_CASES(Sin, tapegrad::sin);
 TENSOR_UNARY_CASES(Cos, tapegrad::cos);
 TENSOR_UNARY_CASES(Softplus, tapegrad::softplus);
+
+template <>
+struct Cases<tops::Permute> {
+  static std::vector<Case> get() {
+    const auto d = tops::Permute::domain;
+    std::vector<Case> cases;
+    const auto add = [&](const Shape& s, std::vector<std::int64_t> axes) {
+      cases.push_back({tapegrad::to_string(s) + " axes" + list_text(axes), {{s, d}}, [=](const Inputs& x) {
+                         return permute(x[0], axes);
+                       }});
+    };
+    std::vector<std::int64_t> axes = {0, 1, 2};
+    do add({2, 3, 4}, axes);  // all six orders
+    while (std::next_permutation(axes.begin(), axes.end()));
+    add({3, 4}, {1, 0});
+    add({3, 4}, {0, 1});
+    add({2, 3, 4}, {-1, 0, -2});
+    add({2, 3, 1, 2}, {3, 1, 0, 2});
+    add({2, 1, 3, 2, 2}, {4, 2, 0, 3, 1});  // five dimensions: the Shape leaves its inline storage
+    add({2, 33, 3}, {0, 2, 1});             // a batch of transposes across a tile edge
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::Concat> {
+  static std::vector<Case> get() {
+    const auto d = tops::Concat::domain;
+    using tapegrad::concat;
+    return {
+        {"[2, 3] and [4, 3] axis 0",
+         {{{2, 3}, d}, {{4, 3}, d}},
+         [](const Inputs& x) { return concat(x, 0); }},
+        {"[2, 3], [2, 1], [2, 2] axis 1",
+         {{{2, 3}, d}, {{2, 1}, d}, {{2, 2}, d}},
+         [](const Inputs& x) { return concat(x, 1); }},
+        {"[2, 3], [2, 1] axis -1", {{{2, 3}, d}, {{2, 1}, d}}, [](const Inputs& x) { return concat(x, -1); }},
+        {"[1, 3, 4], [2, 3, 4] axis 0",
+         {{{1, 3, 4}, d}, {{2, 3, 4}, d}},
+         [](const Inputs& x) { return concat(x, 0); }},
+        {"[2, 1, 4], [2, 2, 4] axis 1",
+         {{{2, 1, 4}, d}, {{2, 2, 4}, d}},
+         [](const Inputs& x) { return concat(x, 1); }},
+        {"[2, 3, 1], [2, 3, 3], [2, 3, 2] axis 2",
+         {{{2, 3, 1}, d}, {{2, 3, 3}, d}, {{2, 3, 2}, d}},
+         [](const Inputs& x) { return concat(x, 2); }},
+        {"one input", {{{3, 4}, d}}, [](const Inputs& x) { return concat(x, 1); }},
+        {"five inputs (beyond the inline four)",
+         {{{1, 3}, d}, {{2, 3}, d}, {{1, 3}, d}, {{1, 3}, d}, {{3, 3}, d}},
+         [](const Inputs& x) { return concat(x, 0); }},
+        {"the same tensor twice",
+         {{{2, 3}, d}},
+         [](const Inputs& x) {
+           return concat({x[0], x[0] * x[0]}, 1);
+         }},
+        {"with a constant and an empty piece",
+         {{{2, 3}, d}},
+         [](const Inputs& x) {
+           return concat({tapegrad::ones({1, 3}, tapegrad::Dtype::float64), x[0],
+                          tapegrad::zeros({0, 3}, tapegrad::Dtype::float64)},
+                         0);
+         }},
+    };
+  }
+};
+
+template <>
+struct Cases<tops::Stack> {
+  static std::vector<Case> get() {
+    const auto d = tops::Stack::domain;
+    using tapegrad::stack;
+    std::vector<Case> cases;
+    for (std::int64_t axis = -1; axis <= 2; ++axis)
+      cases.push_back({std::string("three [3, 4] axis") + list_text({axis}),
+                       {{{3, 4}, d}, {{3, 4}, d}, {{3, 4}, d}},
+                       [=](const Inputs& x) { return stack(x, axis); }});
+    cases.push_back({"one input", {{{3, 4}, d}}, [](const Inputs& x) { return stack(x, 0); }});
+    cases.push_back({"three 0-D", {{{}, d}, {{}, d}, {{}, d}}, [](const Inputs& x) { return stack(x, 0); }});
+    cases.push_back({"five [2] axis 1",
+                     {{{2}, d}, {{2}, d}, {{2}, d}, {{2}, d}, {{2}, d}},
+                     [](const Inputs& x) { return stack(x, 1); }});
+    cases.push_back({"the same tensor twice and a constant", {{{2, 3}, d}}, [](const Inputs& x) {
+                       return stack({x[0], tapegrad::ones({2, 3}, tapegrad::Dtype::float64), x[0]}, 1);
+                     }});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::Slice> {
+  static std::vector<Case> get() {
+    const auto d = tops::Slice::domain;
+    using tapegrad::slice;
+    return {
+        {"[5, 3] rows 1 to 4", {{{5, 3}, d}}, [](const Inputs& x) { return slice(x[0], 1, 4); }},
+        {"[5, 3] rows -3 to -1", {{{5, 3}, d}}, [](const Inputs& x) { return slice(x[0], -3, -1); }},
+        {"[5, 3] all rows", {{{5, 3}, d}}, [](const Inputs& x) { return slice(x[0], 0, 5); }},
+        {"[5, 3] no rows", {{{5, 3}, d}}, [](const Inputs& x) { return slice(x[0], 2, 2); }},
+        {"[6] 2 to 5", {{{6}, d}}, [](const Inputs& x) { return slice(x[0], 2, 5); }},
+        {"[4, 2, 3] rows 1 to 3", {{{4, 2, 3}, d}}, [](const Inputs& x) { return slice(x[0], 1, 3); }},
+        // Two overlapping slices of one tensor: the shared rows receive both gradients.
+        {"[5, 2] overlapping slices",
+         {{{5, 2}, d}},
+         [](const Inputs& x) { return slice(x[0], 0, 3) * slice(x[0], 2, 5); }},
+    };
+  }
+};
+
+template <>
+struct Cases<tops::IndexSelect> {
+  static std::vector<Case> get() {
+    const auto d = tops::IndexSelect::domain;
+    using tapegrad::index_select;
+    using Idx = std::vector<std::int64_t>;
+    std::vector<Case> cases;
+    const auto add = [&](const Shape& s, std::int64_t axis, Idx idx) {
+      cases.push_back({tapegrad::to_string(s) + " axis " + std::to_string(axis) + " indices" + list_text(idx),
+                       {{s, d}},
+                       [=](const Inputs& x) { return index_select(x[0], axis, idx); }});
+    };
+    add({4, 3}, 0, {2, 0, 2, 2});  // repeated indices: their gradients accumulate
+    add({4, 3}, 1, {1, 1, 0});
+    add({4, 3}, -1, {2});
+    add({2, 3, 4}, 0, {1, 0, 1});
+    add({2, 3, 4}, 1, {2, 2, 0});
+    add({2, 3, 4}, 2, {3, 0, 3, 1, 3});
+    add({5}, 0, {4, 4, 1});
+    add({4, 3}, 0, {});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::Gather> {
+  static std::vector<Case> get() {
+    const auto d = tops::Gather::domain;
+    using tapegrad::gather;
+    using Idx = std::vector<std::int64_t>;
+    std::vector<Case> cases;
+    const auto add = [&](const Shape& s, std::int64_t axis, Idx idx) {
+      cases.push_back({tapegrad::to_string(s) + " axis " + std::to_string(axis) + " index" + list_text(idx),
+                       {{s, d}},
+                       [=](const Inputs& x) { return gather(x[0], axis, idx); }});
+    };
+    add({4, 5}, 1, {1, 1, 4, 0});  // repeated values across lanes
+    add({4, 5}, -1, {3, 3, 3, 3});
+    add({4, 5}, 0, {3, 0, 0, 2, 1});
+    add({2, 3, 4}, 0, {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0});
+    add({2, 3, 4}, 1, {2, 2, 0, 1, 0, 1, 2, 2});
+    add({2, 3, 4}, 2, {3, 0, 3, 1, 2, 2});
+    add({5}, 0, {3});
+    // The cross-entropy of the contract, composed with log_softmax.
+    cases.push_back({"cross-entropy", {{{4, 3}, d}}, [](const Inputs& x) {
+                       return -tapegrad::mean(gather(tapegrad::log_softmax(x[0], 1), 1, {2, 0, 2, 1}));
+                     }});
+    // The same element gathered by two calls: both gradients reach it.
+    cases.push_back({"[3, 2] gathered twice", {{{3, 2}, d}}, [](const Inputs& x) {
+                       return gather(x[0], 1, {0, 1, 1}) * gather(x[0], 1, {0, 0, 1});
+                     }});
+    return cases;
+  }
+};
 
 template <>
 struct Cases<tops::LeakyRelu> {

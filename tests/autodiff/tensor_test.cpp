@@ -101,6 +101,12 @@ TEST_CASE("Tensor: forward values of elementwise ops, broadcasting and reduction
   CHECK(tapegrad::sum(a, -1, true).shape() == Shape{2, 1});
   CHECK(tapegrad::mean(a, 1, false).to_vector<double>() == std::vector<double>{2, 5});
   CHECK(tapegrad::sum(a, true).shape() == Shape{1, 1});
+  // An int second argument is an axis, never the all-elements overload's keepdim.
+  CHECK(tapegrad::sum(a, 1).to_vector<double>() == std::vector<double>{6, 15});
+  CHECK(tapegrad::mean(a, 0).shape() == Shape{3});
+  CHECK(tapegrad::max(a, 1).to_vector<double>() == std::vector<double>{3, 6});
+  CHECK(tapegrad::min(a, 0).to_vector<double>() == std::vector<double>{1, 2, 3});
+  CHECK(tapegrad::logsumexp(a, -1).shape() == Shape{2});
   CHECK(tapegrad::transpose(a).to_vector<double>() == std::vector<double>{1, 4, 2, 5, 3, 6});
   CHECK(tapegrad::relu(a - 3.5).to_vector<double>() == std::vector<double>{0, 0, 0, 0.5, 1.5, 2.5});
 }
