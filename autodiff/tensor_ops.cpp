@@ -109,6 +109,9 @@ Tensor mean(const Tensor& x, std::int64_t axis, bool keepdim) {
 Tensor matmul(const Tensor& a, const Tensor& b) {
   return detail::apply<tops::MatMul>({}, {a, b});
 }
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  return detail::apply<tops::Linear>({}, {x, weight, bias});
+}
 Tensor transpose(const Tensor& x) {
   return detail::apply<tops::Transpose>({}, {x});
 }

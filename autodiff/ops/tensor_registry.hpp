@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "autodiff/ops/tensor_elementwise.hpp"
+#include "autodiff/ops/tensor_linear.hpp"
 #include "autodiff/ops/tensor_matmul.hpp"
 #include "autodiff/ops/tensor_reduce.hpp"
 #include "autodiff/ops/tensor_shape.hpp"
@@ -17,8 +18,8 @@
 namespace tapegrad::ops::tensor {
 
 /// Every row of the tensor derivatives table.
-using TensorOps =
-    decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{}, SoftmaxOps{}));
+using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{},
+                                          SoftmaxOps{}, LinearOps{}));
 
 template <class Op, class List>
 struct in_list;
