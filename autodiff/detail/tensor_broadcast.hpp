@@ -4,7 +4,7 @@
 // output (stride 1) or stays on one element (stride 0, a broadcast), so every run is one of four loops whose
 // strides are compile-time constants: the compiler vectorises them, and a broadcast scalar is loaded once.
 // In the backward, an input that stays on one element receives the SUM of the run's terms, computed in
-// kLanes independent partial sums (a vectorisable reduction in a fixed order) and added once, instead of one
+// partial sums (detail/partial_sum.hpp: vectorisable, in a fixed order) and added once, instead of one
 // read-modify-write of the same memory per element, whose store-to-load latency made bias and scalar
 // gradients the slowest loops of a step.
 #pragma once
@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "autodiff/detail/partial_sum.hpp"
 #include "autodiff/detail/tensor_kernels.hpp"
 #include "autodiff/shape.hpp"
 
@@ -69,20 +70,6 @@ void with_strides(std::int64_t sa, std::int64_t sb, F&& f) {
     else
       f(Stride<0>{}, Stride<0>{});
   }
-}
-
-/// term(0) + ... + term(len - 1), in kLanes partial sums (fixed order, so results are reproducible).
-template <class T, class Term>
-T sum_terms(std::int64_t len, Term&& term) {
-  constexpr std::int64_t kLanes = 8;
-  T partial[kLanes] = {};
-  std::int64_t j = 0;
-  for (; j + kLanes <= len; j += kLanes)
-    for (std::int64_t k = 0; k < kLanes; ++k) partial[k] += term(j + k);
-  T s{0};
-  for (std::int64_t k = 0; k < kLanes; ++k) s += partial[k];
-  for (; j < len; ++j) s += term(j);
-  return s;
 }
 
 /// y = Op::forward(a, b) with broadcasting; y has the broadcast shape `out`.
