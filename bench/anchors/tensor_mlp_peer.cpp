@@ -7,8 +7,10 @@
 // Usage: tensor_mlp_peer <threads> [min_seconds_per_rep] [reps]      env: TB_ONLY=AB (configs to run)
 // Prints, per config:
 //   OURS <cfg> <threads> <median us> <min> <max> lean_us=<median> ratio_lean=<median of per-rep ratios>
-//        matmul_add_us=<median> system_allocs_per_step=<> new_per_step=<> loss=<>
+//        matmul_add_us=<median> system_allocs_per_step=<> new_per_step=<> faults_per_step=<> loss=<>
 // <threads> is only echoed: the thread counts come from the environment (OPENBLAS_NUM_THREADS for lean).
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -62,6 +64,12 @@ std::vector<std::vector<double>> interleaved(const std::vector<std::function<voi
   return times;
 }
 
+long minor_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -79,7 +87,7 @@ int main(int argc, char** argv) {
     LeanStep lean(std::vector<int>(c.sizes.begin(), c.sizes.end()), static_cast<int>(c.batch), c.mse);
     float loss = 0.0f;
     double ours_us = 0.0, lo = 0.0, hi = 0.0, lean_us = 0.0, ratio = 0.0, matmul_add_us = 0.0;
-    double system_allocs = 0.0, news = 0.0;
+    double system_allocs = 0.0, news = 0.0, faults = 0.0;
     {
       TensorMlp net(c, LayerForm::linear);
       const auto t = interleaved({[&] { loss = net.step(); }, [&] { lean.step(); }}, min_s, reps);
@@ -95,9 +103,11 @@ int main(int argc, char** argv) {
       constexpr int kCounted = 20;
       const std::size_t sys0 = tapegrad::detail::system_allocations();
       const long new0 = tapegrad::bench::new_calls();
+      const long faults0 = minor_faults();
       for (int i = 0; i < kCounted; ++i) loss = net.step();
       system_allocs = static_cast<double>(tapegrad::detail::system_allocations() - sys0) / kCounted;
       news = static_cast<double>(tapegrad::bench::new_calls() - new0) / kCounted;
+      faults = static_cast<double>(minor_faults() - faults0) / kCounted;
     }
     {
       TensorMlp net(c, LayerForm::matmul_add);  // one at a time: each holds the active tape
@@ -106,7 +116,7 @@ int main(int argc, char** argv) {
     std::printf(
         "OURS %s %d %.2f %.2f %.2f lean_us=%.2f ratio_lean=%.3f matmul_add_us=%.2f "
         "system_allocs_per_step=%.2f "
-        "new_per_step=%.2f loss=%.5f\n",
+        "new_per_step=%.2f faults_per_step=%.2f loss=%.5f\n",
         std::string(c.name).c_str(), threads, ours_us, lo, hi, lean_us, ratio, matmul_add_us, system_allocs,
         news, static_cast<double>(loss));
     std::fflush(stdout);

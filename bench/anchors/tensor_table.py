@@ -47,8 +47,9 @@ def main():
             variant = tag.split(".", 1)[1] if "." in tag else "portable"
             d = ours[(variant, cfg, t)]
             d["us"].append(med)
-            for k in ("lean_us", "ratio_lean", "matmul_add_us", "system_allocs_per_step", "new_per_step"):
-                d[k].append(float(kv[k]))
+            for k in ("lean_us", "ratio_lean", "matmul_add_us", "system_allocs_per_step", "new_per_step",
+                      "faults_per_step"):
+                d[k].append(float(kv.get(k, "nan")))
         else:
             d = torch[(cfg, t)]
             d["us"].append(med)
@@ -63,7 +64,7 @@ def main():
               f"(2 cores; above ~0.5 other tenants were running)")
     print()
     print("| cfg | threads | build | tapegrad µs | libtorch µs | lean µs | tapegrad/lean | libtorch/lean "
-          "| libtorch/tapegrad | ≤1.2× lean | tapegrad matmul+add µs | allocs/step (buffers, new) |")
+          "| libtorch/tapegrad | ≤1.2× lean | tapegrad matmul+add µs | per step: buffers, new, page faults |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (variant, cfg, t) in sorted(ours, key=lambda k: (k[1], k[2], k[0] != "portable", k[0])):
         o = ours[(variant, cfg, t)]
@@ -74,7 +75,7 @@ def main():
               f"{fmt_us(med(tr.get('us', [])))} | {fmt_us(med(o['lean_us']))} | **{r_ours:.2f}** | {r_torch:.2f} | "
               f"**{r_torch / r_ours:.2f}** | {'yes' if r_ours <= TARGET else 'no'} | "
               f"{fmt_us(med(o['matmul_add_us']))} | {med(o['system_allocs_per_step']):g}, "
-              f"{med(o['new_per_step']):g} |")
+              f"{med(o['new_per_step']):g}, {med(o['faults_per_step']):g} |")
 
 
 if __name__ == "__main__":
