@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
         "system_allocs_per_step=%.2f "
         "new_per_step=%.2f faults_per_step=%.2f loss=%.5f\n",
         std::string(c.name).c_str(), threads, ours_us, lo, hi, lean_us, ratio, matmul_add_us, system_allocs,
-        news, static_cast<double>(loss));
+        news, faults, static_cast<double>(loss));
     std::fflush(stdout);
   }
   return 0;
