@@ -8,6 +8,7 @@
 // Prints, per config:
 //   OURS <cfg> <threads> <median us> <min> <max> lean_us=<median> ratio_lean=<median of per-rep ratios>
 //        matmul_add_us=<median> system_allocs_per_step=<> new_per_step=<> faults_per_step=<> loss=<>
+//   OVERHEAD chain10 <threads> fwd_us=<> fwdbwd_us=<> ops=6   (per-op overhead on a [10] tensor)
 // <threads> is only echoed: the thread counts come from the environment (OPENBLAS_NUM_THREADS for lean).
 #include <sys/resource.h>
 
@@ -120,6 +121,25 @@ int main(int argc, char** argv) {
         std::string(c.name).c_str(), threads, ours_us, lo, hi, lean_us, ratio, matmul_add_us, system_allocs,
         news, faults, static_cast<double>(loss));
     std::fflush(stdout);
+  }
+  // Per-op overhead, as torch_bench's SCAL 10 line measures libtorch: the gradient of a 6-op expression on
+  // a [10] tensor (ours with tanh where libtorch's has sin, which this library does not have yet).
+  {
+    tapegrad::Generator gen(1);
+    tapegrad::Tensor x = tapegrad::randn({10}, gen).requires_grad_();
+    tapegrad::Tape tape;
+    const auto forward = [&] {
+      tape.clear();
+      return tapegrad::sum(tapegrad::tanh(x) * tapegrad::exp(-(x * x)));
+    };
+    const auto t = interleaved({[&] { forward(); },
+                                [&] {
+                                  forward().backward();
+                                  x.zero_grad();
+                                }},
+                               min_s / 4, reps);
+    std::printf("OVERHEAD chain10 %d fwd_us=%.2f fwdbwd_us=%.2f ops=6\n", threads, median(t[0]) * 1e6,
+                median(t[1]) * 1e6);
   }
   return 0;
 }

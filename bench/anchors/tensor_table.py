@@ -27,6 +27,7 @@ def fmt_us(us):
 def main():
     ours = defaultdict(lambda: defaultdict(list))   # (variant, cfg, t) -> field -> [values over rounds]
     torch = defaultdict(lambda: defaultdict(list))  # (cfg, t) -> field -> values
+    overhead = defaultdict(lambda: defaultdict(list))  # (who, t) -> fwd_us / fwdbwd_us -> values
     meta, loads = [], []
     for line in open(sys.argv[1]):
         parts = line.split()
@@ -38,6 +39,12 @@ def main():
         tag, kind = parts[0], parts[2]
         if kind == "LOAD":
             loads.append(float(parts[3]))
+            continue
+        if kind in ("OVERHEAD", "SCAL") and len(parts) > 5 and parts[3] in ("chain10", "10"):
+            who = "tapegrad" if kind == "OVERHEAD" else "libtorch"
+            kv = dict(p.split("=", 1) for p in parts[5:] if "=" in p)
+            for k in ("fwd_us", "fwdbwd_us"):
+                overhead[(who, int(parts[4]))][k].append(float(kv[k]))
             continue
         if kind not in ("OURS", "STEP") or len(parts) < 9:
             continue
@@ -76,6 +83,17 @@ def main():
               f"**{r_torch / r_ours:.2f}** | {'yes' if r_ours <= TARGET else 'no'} | "
               f"{fmt_us(med(o['matmul_add_us']))} | {med(o['system_allocs_per_step']):g}, "
               f"{med(o['new_per_step']):g}, {med(o['faults_per_step']):g} |")
+    if overhead:
+        print()
+        print("Per-op overhead: gradient of a 6-op expression on a [10] tensor (libtorch: sum(sin(x) * exp(-x * x)); "
+              "tapegrad: tanh in place of sin), µs per call")
+        print()
+        print("| threads | tapegrad forward | tapegrad forward+backward | libtorch forward | libtorch forward+backward |")
+        print("|---|---|---|---|---|")
+        for t in sorted({t for _, t in overhead}):
+            o, tr = overhead.get(("tapegrad", t), {}), overhead.get(("libtorch", t), {})
+            print(f"| {t} | {med(o.get('fwd_us', [])):.2f} | {med(o.get('fwdbwd_us', [])):.2f} | "
+                  f"{med(tr.get('fwd_us', [])):.2f} | {med(tr.get('fwdbwd_us', [])):.2f} |")
 
 
 if __name__ == "__main__":
