@@ -52,8 +52,10 @@ void reduce_forward(const ReduceAttrs& r, const Tensor& x, const Tensor& out, T 
   }
   const auto [outer, n, inner] = tapegrad::detail::split_at(x.shape(), r.axis);
   if (inner == 1) {
-    for (std::int64_t o = 0; o < outer; ++o)
-      py[o] = tapegrad::detail::sum_terms<T>(n, [&](std::int64_t k) { return px[o * n + k]; }) * scale;
+    for (std::int64_t o = 0; o < outer; ++o) {
+      const T* row = px + o * n;  // a pointer, not the structured binding: clang 14 cannot capture those
+      py[o] = tapegrad::detail::sum_terms<T>(n, [row](std::int64_t k) { return row[k]; }) * scale;
+    }
     return;
   }
   for (std::int64_t i = 0; i < outer * inner; ++i) py[i] = T{0};
