@@ -74,15 +74,13 @@ double Generator::normal() {
 }
 
 // ---- Tensor --------------------------------------------------------------------------------------------
-detail::TensorImpl& Tensor::impl() const {
-  TAPEGRAD_CHECK(impl_ != nullptr, TapeError,
-                 "tensor: this Tensor is undefined (default-constructed, or a grad() that does not exist)");
-  return *impl_;
+void Tensor::throw_undefined() {
+  detail::raise<TapeError>(
+      "tensor: this Tensor is undefined (default-constructed, or a grad() that does not exist)");
 }
 
-void Tensor::check_dtype(Dtype wanted, std::string_view op) const {
-  TAPEGRAD_CHECK(dtype() == wanted, ShapeError, op, ": the tensor holds ", dtype(), ", got a request for ",
-                 wanted);
+void Tensor::throw_dtype(Dtype wanted, std::string_view op) const {
+  detail::raise<ShapeError>(op, ": the tensor holds ", dtype(), ", got a request for ", wanted);
 }
 
 template <class T>

@@ -175,8 +175,12 @@ class Tensor {
   inline Tensor softmax(std::int64_t axis = -1) const;
   inline Tensor log_softmax(std::int64_t axis = -1) const;
 
-  /// For the op machinery (detail/) only.
-  detail::TensorImpl& impl() const;
+  /// For the op machinery (detail/) only. Inline: kernels read shapes and sizes through it in their loops.
+  detail::TensorImpl& impl() const {
+    if (impl_ == nullptr) [[unlikely]]
+      throw_undefined();
+    return *impl_;
+  }
   detail::TensorImpl* impl_ptr() const noexcept { return impl_; }
   /// Takes ownership of a freshly made impl (its refcount is already 1).
   static Tensor adopt(detail::TensorImpl* impl) noexcept {
@@ -192,7 +196,12 @@ class Tensor {
   void release() noexcept {
     if (impl_ && impl_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete impl_;
   }
-  void check_dtype(Dtype wanted, std::string_view op) const;
+  void check_dtype(Dtype wanted, std::string_view op) const {
+    if (dtype() != wanted) [[unlikely]]
+      throw_dtype(wanted, op);
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void throw_undefined();
+  [[noreturn, gnu::cold, gnu::noinline]] void throw_dtype(Dtype wanted, std::string_view op) const;
 
   detail::TensorImpl* impl_ = nullptr;
 };

@@ -115,6 +115,9 @@ Tensor mean(const Tensor& x, std::int64_t axis, bool keepdim) {
 Tensor matmul(const Tensor& a, const Tensor& b) {
   return detail::apply<tops::MatMul>({}, {a, b});
 }
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  return detail::apply<tops::Linear>({}, {x, weight, bias});
+}
 Tensor transpose(const Tensor& x) {
   TAPEGRAD_CHECK(x.dim() == 2, ShapeError, "transpose: expected a 2-D tensor, got shape ",
                  to_string(x.shape()), " (transpose(x, axis0, axis1) swaps two axes of any rank)");

@@ -65,6 +65,11 @@ Tensor mean(const Tensor& x, std::int64_t axis, bool keepdim = false);
 /// Throws ShapeError naming both shapes when the inner sizes or the batch sizes differ, or an operand has
 /// 0 or more than 3 dimensions. Example: `auto h = matmul(x, w);`
 Tensor matmul(const Tensor& a, const Tensor& b);
+/// The affine map x W + b in one op: x [m, k], weight [k, n] and bias [n] give [m, n]. Same values and
+/// gradients as matmul(x, weight) + bias, with one record and one output instead of two (nn's Linear uses
+/// it). Throws ShapeError naming the three shapes unless they have these ranks and matching sizes.
+/// Example: `auto h = relu(linear(x, w1, b1));`
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
 /// The transpose of a 2-D tensor ([m, n] -> [n, m], a copy). Throws ShapeError for other ranks.
 Tensor transpose(const Tensor& x);
 /// The same elements seen as `shape` (one dimension may be -1: inferred), sharing x's data.

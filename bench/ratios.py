@@ -8,8 +8,11 @@ adjoint and tapegrad's gradient, x_primal (time / primal), x_hand (time / hand a
 geometric mean, tape bytes per elementary op and ns per op, as a markdown table. Times are CPU
 time by default: on a shared machine the wall clock also counts other processes' time slices.
 
+With --tensor it runs problems a, b, c written as float64 Tensor expressions (tensor_problems_bench.cpp)
+next to the same plain-double primal, and prints x_primal against FastAD's figures instead.
+
 Usage: bench/ratios.py [--bench build/release/bench/tapegrad_bench] [--reps 10] [--min-time 0.2]
-                       [--taskset 1] [--json out.json]
+                       [--taskset 1] [--json out.json] [--tensor]
 """
 import argparse
 import json
@@ -21,6 +24,11 @@ PROBLEMS = [("a", "Rosenbrock"), ("b", "NormalLL"), ("c", "DenseTanh"), ("d", "A
 # The project's issue: CoDiPack RealReverse and Adept-2 on this kind of machine (x primal), the best
 # of the two per problem is what we must beat.
 PEERS = {"CoDiPack": [40, 5.0, 20, 29, 2.3], "Adept-2": [44, 5.0, 20, 28, 2.3]}
+# Tensor versions of a, b, c: FastAD (whole-array expression templates on Eigen arrays, expression prebuilt)
+# is the target, the per-scalar tapes of CoDiPack/Adept the comparison (x primal, the project's issue).
+TENSOR_PROBLEMS = PROBLEMS[:3]
+FASTAD = [10, 1.3, 1.5]
+PER_SCALAR_TAPES = [39, 5.0, 20]
 TARGET_GEOMEAN = 9.0
 TARGET_BYTES_PER_OP = 16.0
 
@@ -30,9 +38,14 @@ def geomean(xs):
 
 
 def run(args):
-    names = "|".join(p for _, p in PROBLEMS)
+    if args.tensor:
+        names = "|".join(p for _, p in TENSOR_PROBLEMS)
+        bench_filter = f"^BM_(Baseline_({names})_Primal|Tensor_({names})_(Record|Gradient))$"
+    else:
+        names = "|".join(p for _, p in PROBLEMS)
+        bench_filter = f"^BM_(Baseline|Var)_({names})_(Primal|HandAdjoint|Record|Gradient)$"
     cmd = [args.bench,
-           f"--benchmark_filter=^BM_(Baseline|Var)_({names})_(Primal|HandAdjoint|Record|Gradient)$",
+           f"--benchmark_filter={bench_filter}",
            "--benchmark_format=json",
            f"--benchmark_repetitions={args.reps}",
            "--benchmark_enable_random_interleaving=true",
@@ -71,9 +84,14 @@ def main():
     ap.add_argument("--json", help="also keep the raw Google Benchmark JSON here")
     ap.add_argument("--time", choices=["cpu", "real"], default="cpu",
                     help="cpu (default): on a shared machine another process's slices do not count; real: wall clock")
+    ap.add_argument("--tensor", action="store_true",
+                    help="problems a, b, c as tensor expressions against the primal and FastAD's figures")
     args = ap.parse_args()
 
     m = medians(run(args), f"{args.time}_time")
+    if args.tensor:
+        tensor_table(m)
+        return
     rows, x_primal, x_hand = [], [], []
     for letter, p in PROBLEMS:
         primal, _ = m[f"BM_Baseline_{p}_Primal"]
@@ -101,6 +119,23 @@ def main():
           ", ".join(f"{k} {v:.1f}" for k, v in peers_geo.items()) +
           f". Targets: every problem below the best peer, geometric mean <= {TARGET_GEOMEAN:g}, "
           f"tape <= {TARGET_BYTES_PER_OP:g} B/op on a and d.")
+
+
+def tensor_table(m):
+    print("| problem | primal µs | tensor record µs | tensor gradient µs | tensor x_primal | FastAD x_primal "
+          "| at or below FastAD | CoDiPack/Adept x_primal | tensor ops |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for (letter, p), fastad, per_scalar in zip(TENSOR_PROBLEMS, FASTAD, PER_SCALAR_TAPES):
+        primal, _ = m[f"BM_Baseline_{p}_Primal"]
+        if f"BM_Tensor_{p}_Gradient" not in m:  # problem a needs slice(), registered once it exists
+            print(f"| {letter} {p} | {primal / 1e3:.1f} | | | not built (needs slice) | {fastad:g} | | "
+                  f"{per_scalar:g} | |")
+            continue
+        grad, gb = m[f"BM_Tensor_{p}_Gradient"]
+        record, _ = m[f"BM_Tensor_{p}_Record"]
+        ratio = grad / primal
+        print(f"| {letter} {p} | {primal / 1e3:.1f} | {record / 1e3:.1f} | {grad / 1e3:.1f} | **{ratio:.2f}** | "
+              f"{fastad:g} | {'yes' if ratio <= fastad else 'no'} | {per_scalar:g} | {gb['tensor_ops']:g} |")
 
 
 if __name__ == "__main__":

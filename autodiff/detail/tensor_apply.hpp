@@ -19,6 +19,7 @@
 #include <string_view>
 #include <utility>
 
+#include "autodiff/detail/tensor_broadcast.hpp"
 #include "autodiff/detail/tensor_dispatch.hpp"
 #include "autodiff/detail/tensor_kernels.hpp"
 #include "autodiff/ops/tensor_registry.hpp"
@@ -136,12 +137,8 @@ void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out
     T* y = out.template data<T>();
     for (std::int64_t i = 0; i < out.numel(); ++i) y[i] = unary_forward<Op>(a, x[i]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
-    const T* a = in[0].template data<T>();
-    const T* b = in[1].template data<T>();
-    T* y = out.template data<T>();
-    for_each_broadcast(
-        out.shape(), in[0].shape(), in[1].shape(),
-        [&](std::int64_t o, std::int64_t ia, std::int64_t ib) { y[o] = Op::forward(a[ia], b[ib]); });
+    broadcast_forward<Op, T>(out.shape(), in[0].shape(), in[1].shape(), in[0].template data<T>(),
+                             in[1].template data<T>(), out.template data<T>());
   } else {
     Op::template forward<T>(attrs, as_seen_by_op<Op>(in), out);
   }
@@ -158,17 +155,9 @@ void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& ou
     T* gx = grads[0];
     for (std::int64_t i = 0; i < out.numel(); ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], g[i]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
-    const T* a = in[0].template data<T>();
-    const T* b = in[1].template data<T>();
-    const T* y = out.template data<T>();
-    T* ga = grads[0];
-    T* gb = grads[1];
-    // Zero strides on broadcast dimensions make these += sum the gradient back to each input's shape.
-    for_each_broadcast(out.shape(), in[0].shape(), in[1].shape(),
-                       [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
-                         if (ga != nullptr) ga[ia] += Op::grad_a(a[ia], b[ib], y[o], g[o]);
-                         if (gb != nullptr) gb[ib] += Op::grad_b(a[ia], b[ib], y[o], g[o]);
-                       });
+    // Each gradient is summed back over the dimensions along which its input was broadcast.
+    broadcast_backward<Op, T>(out.shape(), in[0].shape(), in[1].shape(), in[0].template data<T>(),
+                              in[1].template data<T>(), out.template data<T>(), g, grads[0], grads[1]);
   } else {
     Op::template backward<T>(attrs, as_seen_by_op<Op>(in), out, g, as_seen_by_op<Op>(grads));
   }

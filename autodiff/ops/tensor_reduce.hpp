@@ -13,6 +13,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "autodiff/detail/partial_sum.hpp"
 #include "autodiff/detail/tensor_kernels.hpp"
 #include "autodiff/ops/tensor_op.hpp"
 #include "autodiff/tensor.hpp"
@@ -47,13 +48,19 @@ template <class T>
 void reduce_forward(const ReduceAttrs& r, const Tensor& x, const Tensor& out, T scale) {
   const T* px = x.data<T>();
   T* py = out.data<T>();
+  // Sums over contiguous elements run in partial sums (detail/partial_sum.hpp), not one serial chain.
   if (r.all) {
-    T s{0};
-    for (std::int64_t i = 0; i < x.numel(); ++i) s += px[i];
-    py[0] = s * scale;
+    py[0] = tapegrad::detail::sum_terms<T>(x.numel(), [&](std::int64_t i) { return px[i]; }) * scale;
     return;
   }
   const auto [outer, n, inner] = tapegrad::detail::split_at(x.shape(), r.axis);
+  if (inner == 1) {
+    for (std::int64_t o = 0; o < outer; ++o) {
+      const T* row = px + o * n;  // a pointer, not the structured binding: clang 14 cannot capture those
+      py[o] = tapegrad::detail::sum_terms<T>(n, [row](std::int64_t k) { return row[k]; }) * scale;
+    }
+    return;
+  }
   for (std::int64_t i = 0; i < outer * inner; ++i) py[i] = T{0};
   for (std::int64_t o = 0; o < outer; ++o)
     for (std::int64_t k = 0; k < n; ++k)

@@ -10,6 +10,7 @@
 
 #include "autodiff/ops/tensor_elementwise.hpp"
 #include "autodiff/ops/tensor_index.hpp"
+#include "autodiff/ops/tensor_linear.hpp"
 #include "autodiff/ops/tensor_matmul.hpp"
 #include "autodiff/ops/tensor_reduce.hpp"
 #include "autodiff/ops/tensor_shape.hpp"
@@ -20,7 +21,7 @@ namespace tapegrad::ops::tensor {
 
 /// Every row of the tensor derivatives table.
 using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{},
-                                          SoftmaxOps{}, WhereOps{}, IndexOps{}));
+                                          SoftmaxOps{}, WhereOps{}, IndexOps{}, LinearOps{}));
 
 template <class Op, class List>
 struct in_list;

@@ -219,6 +219,34 @@ struct Cases<tops::MatMul> {
   }
 };
 template <>
+struct Cases<tops::Linear> {
+  static std::vector<Case> get() {
+    const auto d = tops::Linear::domain;
+    const Fn linear = [](const Inputs& x) { return tapegrad::linear(x[0], x[1], x[2]); };
+    return {
+        {"[3, 4] @ [4, 5] + [5]", {{{3, 4}, d}, {{4, 5}, d}, {{5}, d}}, linear},
+        {"[1, 3] @ [3, 1] + [1]", {{{1, 3}, d}, {{3, 1}, d}, {{1}, d}}, linear},
+        {"[5, 2] @ [2, 3] + [3]", {{{5, 2}, d}, {{2, 3}, d}, {{3}, d}}, linear},
+        // Only the weight and bias need a gradient: x is a constant, as a network's input batch is.
+        {"constant [4, 3] @ [3, 2] + [2]",
+         {{{3, 2}, d}, {{2}, d}},
+         [](const Inputs& x) {
+           const Tensor input = tapegrad::from<double>(
+               {0.3, -1.2, 0.7, 1.5, -0.4, 0.9, -0.8, 0.1, 1.1, 0.6, -1.7, 0.2}, {4, 3});
+           return tapegrad::linear(input, x[0], x[1]);
+         }},
+        // Only x needs a gradient.
+        {"[2, 3] @ constant [3, 2] + constant [2]",
+         {{{2, 3}, d}},
+         [](const Inputs& x) {
+           const Tensor w = tapegrad::from<double>({0.5, -0.3, 1.2, 0.8, -1.1, 0.4}, {3, 2});
+           const Tensor b = tapegrad::from<double>({0.25, -0.75}, {2});
+           return tapegrad::linear(x[0], w, b);
+         }},
+    };
+  }
+};
+template <>
 struct Cases<tops::Reshape> {
   static std::vector<Case> get() {
     const auto d = tops::Reshape::domain;

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// tensor_broadcast.hpp: the elementwise binary kernels, forward and backward, over NumPy broadcasting.
+// The output is walked in runs along its last dimension. Within a run each input either advances with the
+// output (stride 1) or stays on one element (stride 0, a broadcast), so every run is one of four loops whose
+// strides are compile-time constants: the compiler vectorises them, and a broadcast scalar is loaded once.
+// In the backward, an input that stays on one element receives the SUM of the run's terms, computed in
+// partial sums (detail/partial_sum.hpp: vectorisable, in a fixed order) and added once, instead of one
+// read-modify-write of the same memory per element, whose store-to-load latency made bias and scalar
+// gradients the slowest loops of a step.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "autodiff/detail/partial_sum.hpp"
+#include "autodiff/detail/tensor_kernels.hpp"
+#include "autodiff/shape.hpp"
+
+namespace tapegrad::detail {
+
+/// Calls run(o, ia, ib, sa, sb, len) for consecutive runs of `len` output elements along the last
+/// dimension of `out`: output offsets o .. o + len - 1 read a at ia + j * sa and b at ib + j * sb, with
+/// sa, sb in {0, 1} (0 where that input is broadcast along the last dimension). Equal shapes are one run.
+template <class F>
+void for_each_broadcast_run(const Shape& out, const Shape& a, const Shape& b, F&& run) {
+  const std::int64_t n = numel(out);
+  if (n == 0) return;
+  if (a == out && b == out) {
+    run(0, 0, 0, 1, 1, n);
+    return;
+  }
+  if (out.empty()) {  // all three are scalars
+    run(0, 0, 0, 1, 1, 1);
+    return;
+  }
+  const Shape sa = broadcast_strides(a, out), sb = broadcast_strides(b, out);
+  const std::size_t rank = out.size();
+  const std::int64_t inner = out[rank - 1];
+  Shape counter(rank, 0);
+  std::int64_t oa = 0, ob = 0;
+  for (std::int64_t o = 0; o < n; o += inner) {
+    run(o, oa, ob, sa[rank - 1], sb[rank - 1], inner);
+    // Odometer over the outer dimensions, moving the input offsets by their strides.
+    for (std::size_t d = rank - 1; d-- > 0;) {
+      oa += sa[d];
+      ob += sb[d];
+      if (++counter[d] < out[d]) break;
+      oa -= sa[d] * out[d];
+      ob -= sb[d] * out[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+template <std::int64_t S>
+using Stride = std::integral_constant<std::int64_t, S>;
+
+/// Calls f(Stride<sa>{}, Stride<sb>{}) with the run's strides (each 0 or 1) as compile-time constants.
+template <class F>
+void with_strides(std::int64_t sa, std::int64_t sb, F&& f) {
+  if (sa != 0) {
+    if (sb != 0)
+      f(Stride<1>{}, Stride<1>{});
+    else
+      f(Stride<1>{}, Stride<0>{});
+  } else {
+    if (sb != 0)
+      f(Stride<0>{}, Stride<1>{});
+    else
+      f(Stride<0>{}, Stride<0>{});
+  }
+}
+
+/// y = Op::forward(a, b) with broadcasting; y has the broadcast shape `out`.
+template <class Op, class T>
+void broadcast_forward(const Shape& out, const Shape& sa_shape, const Shape& sb_shape, const T* a, const T* b,
+                       T* y) {
+  for_each_broadcast_run(out, sa_shape, sb_shape,
+                         [&](std::int64_t o, std::int64_t ia, std::int64_t ib, std::int64_t sa,
+                             std::int64_t sb, std::int64_t len) {
+                           const T* __restrict ra = a + ia;
+                           const T* __restrict rb = b + ib;
+                           T* __restrict ry = y + o;
+                           with_strides(sa, sb, [&](auto csa, auto csb) {
+                             for (std::int64_t j = 0; j < len; ++j)
+                               ry[j] = Op::forward(ra[j * csa()], rb[j * csb()]);
+                           });
+                         });
+}
+
+/// ga += d/da and gb += d/db (either may be null: no gradient wanted), each summed back over the dimensions
+/// along which its input was broadcast.
+template <class Op, class T>
+void broadcast_backward(const Shape& out, const Shape& sa_shape, const Shape& sb_shape, const T* a,
+                        const T* b, const T* y, const T* g, T* ga, T* gb) {
+  for_each_broadcast_run(out, sa_shape, sb_shape,
+                         [&](std::int64_t o, std::int64_t ia, std::int64_t ib, std::int64_t sa,
+                             std::int64_t sb, std::int64_t len) {
+                           const T* __restrict ra = a + ia;
+                           const T* __restrict rb = b + ib;
+                           const T* __restrict ry = y + o;
+                           const T* __restrict rg = g + o;
+                           with_strides(sa, sb, [&](auto csa, auto csb) {
+                             const auto term_a = [&](std::int64_t j) {
+                               return Op::grad_a(ra[j * csa()], rb[j * csb()], ry[j], rg[j]);
+                             };
+                             const auto term_b = [&](std::int64_t j) {
+                               return Op::grad_b(ra[j * csa()], rb[j * csb()], ry[j], rg[j]);
+                             };
+                             if (ga != nullptr) {
+                               T* __restrict rga = ga + ia;
+                               if constexpr (decltype(csa)::value == 1)
+                                 for (std::int64_t j = 0; j < len; ++j) rga[j] += term_a(j);
+                               else
+                                 *rga += sum_terms<T>(len, term_a);
+                             }
+                             if (gb != nullptr) {
+                               T* __restrict rgb = gb + ib;
+                               if constexpr (decltype(csb)::value == 1)
+                                 for (std::int64_t j = 0; j < len; ++j) rgb[j] += term_b(j);
+                               else
+                                 *rgb += sum_terms<T>(len, term_b);
+                             }
+                           });
+                         });
+}
+
+}  // namespace tapegrad::detail
