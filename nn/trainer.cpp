@@ -142,7 +142,7 @@ History fit(Module& model, Optimizer& optimizer, const LossFn& loss_fn, DataLoad
         optimizer.step();
         loss_sum += value * static_cast<double>(batch.size());
         samples += batch.size();
-        if (bar) bar->update(index, value, batch.size());
+        if (bar) bar->update(index + 1, value, batch.size());  // the bar counts batches done, from 1
         if (options.callbacks.on_batch_end &&
             options.callbacks.on_batch_end(epoch, index, value) == FitControl::stop) {
           stop = true;
