@@ -33,7 +33,7 @@ Tensor activate(Activation activation, const Tensor& x, double negative_slope) {
     case Activation::relu:
       return relu(x);
     case Activation::leaky_relu:
-      return relu(x) - negative_slope * relu(-x);
+      return leaky_relu(x, negative_slope);  // tapegrad::leaky_relu: derivative at 0 is the slope
   }
   return x;
 }

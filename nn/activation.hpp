@@ -18,9 +18,8 @@ enum class Activation { identity, sigmoid, tanh, relu, leaky_relu };
 std::string_view activation_name(Activation activation) noexcept;
 
 /// φ(x), same shape as x, built from tensor ops (so it is differentiated like any other op).
-/// leaky_relu uses `negative_slope` (ignored by the others) and is computed as relu(x) - slope * relu(-x),
-/// which is exactly x for x > 0 and slope * x otherwise (one of the two terms is always 0); its
-/// derivative at exactly 0 is 0.
+/// leaky_relu uses `negative_slope` (ignored by the others) and is tapegrad::leaky_relu: x for x > 0,
+/// slope * x otherwise, with derivative `negative_slope` at exactly 0 (PyTorch's choice).
 /// Example: `Tensor o = nn::activate(nn::Activation::sigmoid, net);`
 Tensor activate(Activation activation, const Tensor& x, double negative_slope = 0.01);
 

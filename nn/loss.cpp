@@ -61,11 +61,8 @@ Tensor reduce(const Tensor& elementwise, Reduction reduction) {
   return elementwise;
 }
 
-/// A constant [n, classes] tensor with `weight` at (i, labels[i]) and 0 elsewhere, after checking the
-/// labels against `scores` [n, classes]. Multiplying by it and summing picks one entry per row.
-/// (A gather op will replace this once it exists.)
-Tensor label_weights(std::string_view loss, const Tensor& scores, std::span<const std::int64_t> labels,
-                     double weight) {
+/// Checks `labels` against `scores` [n, classes]: one label per row, each in [0, classes).
+void check_labels(std::string_view loss, const Tensor& scores, std::span<const std::int64_t> labels) {
   TAPEGRAD_CHECK(scores.defined(), TapeError, loss, ": the input tensor is undefined");
   TAPEGRAD_CHECK(scores.dim() == 2, ShapeError, loss, ": expected a 2-D input [batch, classes], got shape ",
                  to_string(scores.shape()));
@@ -79,27 +76,22 @@ Tensor label_weights(std::string_view loss, const Tensor& scores, std::span<cons
     TAPEGRAD_CHECK(labels[i] >= 0 && labels[i] < classes, DomainError, loss, ": label ", labels[i],
                    " at position ", i, " is out of range [0, ", classes, ") for the input of shape ",
                    to_string(scores.shape()));
-  Tensor w = zeros(scores.shape(), scores.dtype());
-  for (std::int64_t i = 0; i < n; ++i) {
-    const std::int64_t at = i * classes + labels[static_cast<std::size_t>(i)];
-    if (w.dtype() == Dtype::float32)
-      w.data<float>()[at] = static_cast<float>(weight);
-    else
-      w.data<double>()[at] = weight;
+}
+
+/// −scores[i, labels[i]] reduced over rows, after checking the labels: one gather picks the entries.
+Tensor negated_picked(std::string_view loss, const Tensor& scores, std::span<const std::int64_t> labels,
+                      Reduction reduction) {
+  check_labels(loss, scores, labels);
+  const Tensor picked = gather(scores, 1, labels);  // [n, 1]
+  switch (reduction) {
+    case Reduction::mean:
+      return -mean(picked);
+    case Reduction::sum:
+      return -sum(picked);
+    case Reduction::none:
+      return -reshape(picked, {scores.shape()[0]});
   }
-  return w;
-}
-
-/// The label weights of −scores[i, labels[i]] reduced over rows: the sign and the 1/n of the mean ride
-/// on the constant weights, so the whole reduction is one multiply and one sum (see sum_picked).
-Tensor negated_label_weights(std::string_view loss, const Tensor& scores,
-                             std::span<const std::int64_t> labels, Reduction reduction) {
-  const double n = scores.defined() && scores.dim() == 2 ? static_cast<double>(scores.shape()[0]) : 1.0;
-  return label_weights(loss, scores, labels, reduction == Reduction::mean ? -1.0 / n : -1.0);
-}
-
-Tensor sum_picked(const Tensor& picked, Reduction reduction) {
-  return reduction == Reduction::none ? sum(picked, 1, false) : sum(picked);
+  return picked;
 }
 
 }  // namespace
@@ -159,13 +151,12 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 }
 
 Tensor cross_entropy(const Tensor& logits, std::span<const std::int64_t> labels, Reduction reduction) {
-  const Tensor w = negated_label_weights("cross_entropy", logits, labels, reduction);  // checks first
-  return sum_picked(log_softmax(logits, 1) * w, reduction);
+  check_labels("cross_entropy", logits, labels);  // before log_softmax, so its errors name this loss
+  return negated_picked("cross_entropy", log_softmax(logits, 1), labels, reduction);
 }
 
 Tensor nll_loss(const Tensor& log_probs, std::span<const std::int64_t> labels, Reduction reduction) {
-  const Tensor w = negated_label_weights("nll_loss", log_probs, labels, reduction);
-  return sum_picked(log_probs * w, reduction);
+  return negated_picked("nll_loss", log_probs, labels, reduction);
 }
 
 Tensor hinge_loss(const Tensor& scores, const Tensor& targets, Reduction reduction) {

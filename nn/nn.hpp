@@ -49,3 +49,6 @@
 #include "nn/plot/image_grid.hpp"
 #include "nn/plot/svg.hpp"
 #include "nn/progress.hpp"
+
+// training
+#include "nn/trainer.hpp"

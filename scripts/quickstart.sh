@@ -2,7 +2,7 @@
 # README quick start: install dependencies, build the release preset, run the flagship example.
 set -euo pipefail
 
-FLAGSHIP=scalar_gradient  # examples/$FLAGSHIP.cpp; change here when the README's flagship changes
+FLAGSHIP=digits  # examples/$FLAGSHIP.cpp; change here when the README's flagship changes
 
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
