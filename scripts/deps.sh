@@ -3,7 +3,7 @@
 # Needs root, or sudo.
 set -euo pipefail
 
-packages=(cmake g++ make libboost-dev libboost-container-dev doctest-dev libbenchmark-dev clang-14)
+packages=(cmake g++ make libboost-dev libboost-container-dev doctest-dev libbenchmark-dev clang-14 libopenblas-dev)
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
   echo "deps: not a Debian system; install these (or equivalents) yourself: ${packages[*]}" >&2
