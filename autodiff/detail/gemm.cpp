@@ -18,8 +18,8 @@
 #include <cblas.h>
 #endif
 #ifdef TAPEGRAD_HAVE_OPENBLAS
-extern "C" char* openblas_get_corename(
-    void);  // declared here: OpenBLAS's header differs between distributions
+// Declared here rather than taken from OpenBLAS's cblas.h, whose location differs between distributions.
+extern "C" char* openblas_get_corename(void);
 #endif
 
 namespace tapegrad::detail {

@@ -66,17 +66,70 @@ void micro_kernel(std::int64_t kc, const T* a_panel, const T* b_panel, T* c, std
   }
 }
 
-/// C[m, n] += A B without packing, in i-p-j order: the inner loop streams a row of B into a row of C with
-/// unit stride, which the compiler vectorises. The direct path's fallback for columns narrower than a vector.
-template <class T>
-void simple_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row,
+template <class T, int kBytes>
+T horizontal_sum(typename VectorOf<T, kBytes>::type v) {
+  T sum = 0;
+  for (int l = 0; l < kBytes / static_cast<int>(sizeof(T)); ++l) sum += v[l];
+  return sum;
+}
+
+/// C[m, n] += A B for n narrower than the smallest vector, matrix-vector products among them. Each column of
+/// C is A times a column of B, vectorised along whichever dimension of A is contiguous: along k for a
+/// row-major A (dot products; B's column is first gathered into a contiguous chunk), along m for A stored
+/// transposed (a sum of A's columns). Several independent accumulators hide the multiply-add latency.
+template <class T, int kBytes>
+void narrow_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row,
                  std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
-  for (std::int64_t i = 0; i < m; ++i) {
-    T* __restrict ci = c + i * ldc;
-    for (std::int64_t p = 0; p < k; ++p) {
-      const T aip = a[i * a_row + p * a_col];
-      const T* __restrict bp = b + p * ldb;
-      for (std::int64_t j = 0; j < n; ++j) ci[j] += aip * bp[j];
+  using V = typename VectorOf<T, kBytes>::type;
+  constexpr int kLanes = kBytes / static_cast<int>(sizeof(T));
+  constexpr int kRows = 4;  // rows (row-major A) or vectors of rows (transposed A) in flight
+  const auto load = [](const T* p) {
+    V v;
+    __builtin_memcpy(&v, p, sizeof(V));
+    return v;
+  };
+  for (std::int64_t j = 0; j < n; ++j) {
+    if (a_col == 1) {
+      constexpr std::int64_t kChunk = 512;
+      T column[kChunk];
+      for (std::int64_t p0 = 0; p0 < k; p0 += kChunk) {
+        const std::int64_t kb = k - p0 < kChunk ? k - p0 : kChunk, kv = kb - kb % kLanes;
+        for (std::int64_t p = 0; p < kb; ++p) column[p] = b[(p0 + p) * ldb + j];
+        for (std::int64_t i = 0; i < m; i += kRows) {
+          const int rows = m - i < kRows ? static_cast<int>(m - i) : kRows;
+          V acc[kRows] = {};
+          T tail[kRows] = {};
+          for (std::int64_t p = 0; p < kv; p += kLanes) {
+            const V bv = load(column + p);
+            for (int r = 0; r < rows; ++r) acc[r] += load(a + (i + r) * a_row + p0 + p) * bv;
+          }
+          for (std::int64_t p = kv; p < kb; ++p)
+            for (int r = 0; r < rows; ++r) tail[r] += a[(i + r) * a_row + p0 + p] * column[p];
+          for (int r = 0; r < rows; ++r) c[(i + r) * ldc + j] += horizontal_sum<T, kBytes>(acc[r]) + tail[r];
+        }
+      }
+    } else if (a_row == 1) {
+      std::int64_t i = 0;
+      for (; i + kRows * kLanes <= m; i += kRows * kLanes) {
+        V acc[kRows] = {};
+        for (std::int64_t p = 0; p < k; ++p) {
+          const T bpj = b[p * ldb + j];
+          for (int v = 0; v < kRows; ++v) acc[v] += load(a + p * a_col + i + v * kLanes) * bpj;
+        }
+        for (int v = 0; v < kRows; ++v)
+          for (int l = 0; l < kLanes; ++l) c[(i + v * kLanes + l) * ldc + j] += acc[v][l];
+      }
+      for (; i < m; ++i) {
+        T acc = 0;
+        for (std::int64_t p = 0; p < k; ++p) acc += a[p * a_col + i] * b[p * ldb + j];
+        c[i * ldc + j] += acc;
+      }
+    } else {
+      for (std::int64_t i = 0; i < m; ++i) {
+        T acc = 0;
+        for (std::int64_t p = 0; p < k; ++p) acc += a[i * a_row + p * a_col] * b[p * ldb + j];
+        c[i * ldc + j] += acc;
+      }
     }
   }
 }
@@ -137,7 +190,8 @@ void direct_strip(std::int64_t m, std::int64_t k, const T* a, std::int64_t a_row
 }
 
 /// C[m, n] += A B without packing, for products too small to repay it: strips of two vectors' width, then
-/// one, then the columns left over (fewer than a vector) with simple_gemm. Same contract as detail::gemm.
+/// one; the columns left over go to vectors of half the width, and so on down to 16 bytes, then to
+/// narrow_gemm (a 10-class output layer is 8 + 2 columns). Same contract as detail::gemm.
 template <class T, int kBytes, int kMaxRows>
 void direct_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row,
                  std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
@@ -147,7 +201,12 @@ void direct_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std
     direct_strip<T, kBytes, kMaxRows, 2>(m, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
   for (; j + kLanes <= n; j += kLanes)
     direct_strip<T, kBytes, kMaxRows, 1>(m, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
-  if (j < n) simple_gemm(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
+  if (j == n) return;
+  if constexpr (kBytes > 16) {
+    direct_gemm<T, kBytes / 2, kMaxRows>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
+  } else {
+    narrow_gemm<T, kBytes>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
+  }
 }
 
 /// The table entry for one element type: micro_kernel with a kMr x (kNrVectors vectors) register tile,
