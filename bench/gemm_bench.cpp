@@ -4,6 +4,7 @@
 //   auto    the normal choice (with TAPEGRAD_BLAS, large products go to OpenBLAS)
 //   kernel  the same choice without BLAS: tapegrad's own kernels, dispatched for this CPU
 //   generic the same choice with the kernels forced to their portable 16-byte-vector build
+//   avx2    the same with the AVX2 kernels (what a CPU without AVX-512 runs)
 //   blas    every product through cblas_?gemm (TAPEGRAD_BLAS builds only)
 // Names: BM_Gemm/<f32|f64>/<shape>/<path>/t<threads>; counters GFLOPS = 2 m n k / wall time, flop = 2 m n k.
 // Wall time, since with two threads the main thread's CPU time would halve the cost; for one thread,
@@ -50,6 +51,7 @@ struct Variant {
 constexpr Variant kVariants[] = {{"auto", GemmPath::automatic, GemmIsa::best},
                                  {"kernel", GemmPath::kernel, GemmIsa::best},
                                  {"generic", GemmPath::kernel, GemmIsa::generic},
+                                 {"avx2", GemmPath::kernel, GemmIsa::avx2},
                                  {"blas", GemmPath::blas, GemmIsa::best}};
 
 template <class T>
@@ -84,7 +86,8 @@ template <class T>
 void register_all(const char* type) {
   for (const GemmShape& shape : kShapes)
     for (const Variant& v : kVariants) {
-      if (!tapegrad::detail::gemm_path_available(v.path)) continue;
+      if (!tapegrad::detail::gemm_path_available(v.path) || !tapegrad::detail::gemm_isa_available(v.isa))
+        continue;
       for (int threads : {1, 2}) {
         const std::string name =
             std::string("BM_Gemm/") + type + "/" + shape.name + "/" + v.name + "/t" + std::to_string(threads);

@@ -18,7 +18,7 @@ import json
 import subprocess
 import sys
 
-VARIANTS = ["kernel", "generic", "blas", "auto"]
+VARIANTS = ["kernel", "generic", "avx2", "blas", "auto"]
 # Row order of the tables (the shapes of bench/gemm_bench.cpp).
 SHAPES = ["sq64", "sq128", "sq256", "sq512", "sq1024", "C.fwd", "C.dX", "C.dW", "D.fwd1", "D.fwd2", "D.dW2",
           "A.fwd2", "B.fwd1"]

@@ -366,7 +366,7 @@ bool gemm_blas(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::
 // ---- dispatch -------------------------------------------------------------------------------------------
 
 // Whether large products should go to BLAS. OpenBLAS names the kernel it picked for this CPU (or the one
-// OPENBLAS_CORETYPE forces); one for AVX2 or older (Haswell, Zen, Prescott, ...) runs at about 0.6x our
+// OPENBLAS_CORETYPE forces); one for AVX2 or older (Haswell, Zen, Prescott, ...) runs at 0.4-0.8x our
 // AVX-512 kernel (bench/README.md), so on an AVX-512 CPU only OpenBLAS's own AVX-512 kernels get products.
 // Any other CBLAS is trusted to be the machine's best.
 bool blas_preferred() noexcept {
