@@ -11,4 +11,5 @@
 #include "autodiff/math.hpp"
 #include "autodiff/tape.hpp"
 #include "autodiff/tensor_all.hpp"
+#include "autodiff/threading.hpp"
 #include "autodiff/var.hpp"

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(cmake g++ make libboost-dev libboost-container-dev doctest-dev libbenchmark-dev clang-14 zlib1g-dev
-  libcli11-dev)  # CLI11: the examples' command-line flags (never the library)
+  libcli11-dev libopenblas-dev)  # CLI11: the examples' flags (never the library); OpenBLAS: TAPEGRAD_BLAS
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
   echo "deps: not a Debian system; install these (or equivalents) yourself: ${packages[*]}" >&2

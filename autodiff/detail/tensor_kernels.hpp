@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // tensor_kernels.hpp: the loops under every tensor op, written once as templates over float and double.
-// Plain loops over contiguous memory that the compiler vectorises; no intrinsics, no BLAS yet.
+// Plain loops over contiguous memory that the compiler vectorises; the matrix product has its own files
+// (detail/gemm.hpp: blocked, per-instruction-set kernels, threads, optional BLAS).
 //  - for_each_broadcast walks an output index space with one stride per input (0 on broadcast dimensions),
 //    so the same walk computes a broadcast forward and, by accumulating through the zero strides, the
 //    reduction of a gradient back to the input's shape.
-//  - gemm is C += A B over row-major tiles in i-k-j order: the inner loop streams one row of B into one row
-//    of C, unit stride on both, which is what the vectoriser wants.
 #pragma once
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "autodiff/detail/gemm.hpp"
 #include "autodiff/shape.hpp"
 
 namespace tapegrad::detail {
@@ -73,30 +73,6 @@ inline AxisSplit split_at(const Shape& shape, std::size_t axis) {
   s.n = shape[axis];
   for (std::size_t d = axis + 1; d < shape.size(); ++d) s.inner *= shape[d];
   return s;
-}
-
-/// C[m, n] += A B for a row-major B [k, n] (leading dimension ldb) and C (ldc); element (i, p) of A is
-/// a[i * a_row + p * a_col], so one kernel serves A ([m, k], a_row = lda, a_col = 1) and A^T (A stored
-/// [k, m], a_row = 1, a_col = lda). Tiles of B (kKc rows by kNc columns) stay in L2 while every row of A
-/// passes over them; the innermost j loop is contiguous in B and C, so it vectorises.
-template <class T>
-void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row, std::int64_t a_col,
-          const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
-  constexpr std::int64_t kKc = 128, kNc = 512;
-  for (std::int64_t jj = 0; jj < n; jj += kNc) {
-    const std::int64_t j_end = std::min(n, jj + kNc);
-    for (std::int64_t pp = 0; pp < k; pp += kKc) {
-      const std::int64_t p_end = std::min(k, pp + kKc);
-      for (std::int64_t i = 0; i < m; ++i) {
-        T* __restrict ci = c + i * ldc;
-        for (std::int64_t p = pp; p < p_end; ++p) {
-          const T aip = a[i * a_row + p * a_col];
-          const T* __restrict bp = b + p * ldb;
-          for (std::int64_t j = jj; j < j_end; ++j) ci[j] += aip * bp[j];
-        }
-      }
-    }
-  }
 }
 
 /// out[cols, rows] = in[rows, cols]^T, in 32 x 32 tiles so both sides stay in cache.
