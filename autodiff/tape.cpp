@@ -9,6 +9,8 @@
 #include <limits>
 #include <mutex>
 
+#include "autodiff/expression.hpp"
+
 namespace tapegrad {
 namespace {
 
@@ -59,36 +61,57 @@ std::unique_ptr<detail::Block> take_block() {
 
 }  // namespace
 
-Tape::Tape() : generation_(new_generation()) {
+namespace {
+// This thread's default tape once it exists (Tape::thread_default), so that a dying nested tape can
+// hand the record path back to it.
+constinit thread_local Tape* default_tape = nullptr;
+}  // namespace
+
+void Tape::activate() noexcept {
+  refresh_limit();  // an AnomalyGuard may have been created while another tape was active
+  detail::active_head = &head_;
+}
+
+Tape::Tape() {
+  head_.generation = new_generation();
   block_pool();  // constructed before any tape of this thread, so destroyed after them
   {
     std::lock_guard lock(registry_mutex);
-    registry().emplace(generation_, this);
+    registry().emplace(head_.generation, this);
   }
   previous_ = detail::active_tape;
   detail::active_tape = this;
+  activate();
 }
 
-Tape::Tape(DefaultTag) : generation_(new_generation()), is_default_(true) {
+Tape::Tape(DefaultTag) : is_default_(true) {
+  head_.generation = new_generation();
   std::lock_guard lock(registry_mutex);
-  registry().emplace(generation_, this);
+  registry().emplace(head_.generation, this);
 }
 
 Tape::~Tape() {
   {
     std::lock_guard lock(registry_mutex);
-    registry().erase(generation_);
+    registry().erase(head_.generation);
   }
-  if (!is_default_) {
+  if (is_default_) {
+    default_tape = nullptr;
+    if (detail::active_head == &head_) detail::active_head = &detail::no_tape;
+  } else if (detail::active_tape == this) {
     // Unlink from this thread's stack of active tapes, even if tapes die out of order.
-    if (detail::active_tape == this) {
-      detail::active_tape = previous_;
-    } else {
-      for (Tape* t = detail::active_tape; t != nullptr; t = t->previous_) {
-        if (t->previous_ == this) {
-          t->previous_ = previous_;
-          break;
-        }
+    detail::active_tape = previous_;
+    if (previous_ != nullptr)
+      previous_->activate();
+    else if (default_tape != nullptr)
+      default_tape->activate();
+    else
+      detail::active_head = &detail::no_tape;
+  } else {
+    for (Tape* t = detail::active_tape; t != nullptr; t = t->previous_) {
+      if (t->previous_ == this) {
+        t->previous_ = previous_;
+        break;
       }
     }
   }
@@ -106,6 +129,10 @@ void Tape::destroy_externals() noexcept {
 Tape& Tape::thread_default() {
   block_pool();  // see Tape::Tape()
   static thread_local Tape tape{DefaultTag{}};
+  if (default_tape == nullptr) {  // first use on this thread
+    default_tape = &tape;
+    if (detail::active_tape == nullptr) tape.activate();
+  }
   return tape;
 }
 
@@ -123,13 +150,21 @@ void Tape::release_blocks() noexcept {
 void Tape::sync_block() noexcept {
   if (blocks_.empty()) return;
   detail::Block& b = *blocks_[current_];
-  b.statements = static_cast<std::uint32_t>(arg_count_cursor_ - b.arg_count.get());
-  b.arguments = static_cast<std::uint32_t>(arg_cursor_ - b.args.get());
+  b.statements = static_cast<std::uint32_t>(head_.count - b.arg_count.get());
+  b.arguments = static_cast<std::uint32_t>(head_.arg - b.args.get());
 }
 
-void Tape::next_block(std::size_t /*max_args*/) {
-  TAPEGRAD_CHECK(next_index_ <= std::numeric_limits<std::uint32_t>::max() - detail::Block::kStatements,
-                 TapeError, "record: the tape holds ", next_index_,
+void Tape::refresh_limit() noexcept {
+  head_.arg_end = detail::anomaly_depth != 0 ? head_.arg : block_end_;
+}
+
+void Tape::make_room(std::size_t args) {
+  if (block_end_ - head_.arg < static_cast<std::ptrdiff_t>(args)) next_block();
+}
+
+void Tape::next_block() {
+  TAPEGRAD_CHECK(head_.next_index <= std::numeric_limits<std::uint32_t>::max() - detail::Block::kStatements,
+                 TapeError, "record: the tape holds ", head_.next_index,
                  " Vars, the most one recording can index (2^32); clear() it or split the computation");
   if (!blocks_.empty()) {
     sync_block();
@@ -137,36 +172,63 @@ void Tape::next_block(std::size_t /*max_args*/) {
   }
   if (current_ == blocks_.size()) blocks_.push_back(take_block());
   detail::Block& b = *blocks_[current_];
-  b.first_index = next_index_;
+  b.first_index = head_.next_index;
   b.statements = b.arguments = 0;
-  arg_count_cursor_ = b.arg_count.get();
-  arg_cursor_ = b.args.get();
-  arg_end_ = arg_cursor_ + detail::Block::kArguments;
+  head_.count = b.arg_count.get();
+  head_.arg = b.args.get();
+  block_end_ = head_.arg + detail::Block::kArguments;
+  refresh_limit();
+}
+
+detail::Recorded Tape::record_input_slow(double value) {
+  if (detail::anomaly_depth != 0) detail::check_result("input", value, {value});
+  Tape& tape = active();
+  tape.make_room(1);
+  (tape.head_.arg++)->index = 0;
+  *tape.head_.count++ = detail::ArgCount{0};
+  tape.refresh_limit();
+  return {tape.head_.next_index++, tape.head_.generation};
+}
+
+detail::Recorded Tape::record_gathered(const detail::Arg* args, std::size_t count, std::string_view op) {
+  Tape& tape = active();
+  tape.make_room(count);
+  detail::Arg* const out = tape.head_.arg;
+  std::copy_n(args, count, out);
+  const std::size_t kept = detail::merge_arguments(out, count);
+  if (kept == 0) return {0, 0};  // only constants: nothing to record
+  tape.head_.arg += kept;
+  *tape.head_.count++ = detail::ArgCount{static_cast<std::uint8_t>(kept)};
+  const std::uint32_t index = tape.head_.next_index++;
+  if (detail::anomaly_depth != 0) tape.name_statement(index, op);
+  tape.refresh_limit();
+  return {index, tape.head_.generation};
 }
 
 void Tape::clear() {
   {
     std::lock_guard lock(registry_mutex);
-    registry().erase(generation_);
-    generation_ = new_generation();
-    registry().emplace(generation_, this);
+    registry().erase(head_.generation);
+    head_.generation = new_generation();
+    registry().emplace(head_.generation, this);
   }
   zero_grad();
   destroy_externals();
-  next_index_ = 1;
+  head_.next_index = 1;
   statement_names_.clear();
   if (!blocks_.empty()) {
     current_ = 0;
     detail::Block& b = *blocks_[0];
     b.first_index = 1;
-    arg_count_cursor_ = b.arg_count.get();
-    arg_cursor_ = b.args.get();
-    arg_end_ = arg_cursor_ + detail::Block::kArguments;
+    head_.count = b.arg_count.get();
+    head_.arg = b.args.get();
+    block_end_ = head_.arg + detail::Block::kArguments;
+    refresh_limit();
   }
 }
 
 void Tape::zero_grad() {
-  const std::size_t used = std::min<std::size_t>(adjoints_.size(), next_index_);
+  const std::size_t used = std::min<std::size_t>(adjoints_.size(), head_.next_index);
   std::fill_n(adjoints_.begin(), used, 0.0);
 }
 
@@ -178,8 +240,8 @@ TapeStats Tape::stats() const {
     s.arguments += blocks_[i]->arguments;
   }
   const detail::Block& b = *blocks_[current_];
-  s.statements += static_cast<std::size_t>(arg_count_cursor_ - b.arg_count.get());
-  s.arguments += static_cast<std::size_t>(arg_cursor_ - b.args.get());
+  s.statements += static_cast<std::size_t>(head_.count - b.arg_count.get());
+  s.arguments += static_cast<std::size_t>(head_.arg - b.args.get());
   s.blocks = current_ + 1;
   return s;
 }
@@ -198,6 +260,20 @@ Tape& Tape::find_owner(std::uint32_t generation, std::string_view op) {
 }
 
 namespace detail {
+std::size_t merge_arguments(Arg* begin, std::size_t n) noexcept {
+  std::size_t kept = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    if (begin[j].index == 0) continue;  // a constant: no adjoint to receive
+    std::size_t i = 0;
+    while (i < kept && begin[i].index != begin[j].index) ++i;
+    if (i < kept)
+      begin[i].partial += begin[j].partial;
+    else
+      begin[kept++] = begin[j];
+  }
+  return kept;
+}
+
 void throw_foreign(std::string_view op, std::uint32_t generation, double value,
                    std::uint32_t active_generation) {
   bool live = false;
@@ -235,6 +311,7 @@ std::pair<std::uint32_t, std::uint32_t> prefix_end(const detail::Block& b, std::
 
 /// The loop that is the reverse mode: for each statement, newest first, take its adjoint and
 /// distribute it to its arguments times the recorded partials (adj[arg] += adj[lhs] * dlhs/darg).
+/// The anomaly guard's copy (kChecked) tests every sum it makes and calls on_bad for a non-finite one.
 template <bool kChecked, class OnBad>
 void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t arguments, double* adjoints,
                  ExternalRecord* const* externals, Tape& tape, OnBad&& on_bad) {
@@ -242,37 +319,70 @@ void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t
   const detail::ArgCount* count = counts + statements;
   const detail::Arg* arg = b.args.get() + arguments;
   double* lhs = adjoints + b.first_index + statements;
+  // What the statement just below the current one is owed, kept in a register. In chains such as
+  // `sum += f(x[i])` or `x = g(x)` a statement's first argument is the statement recorded just before
+  // it; sending that contribution through memory would put a store and a reload on the critical path
+  // of every statement (measured: the sweep of c 16% and of e 25% faster).
+  double carry = 0.0;
   while (count != counts) {
     --count;
     --lhs;
     const auto k = static_cast<std::uint32_t>(*count);
     if (k == 0) {  // an input (keep its adjoint: it is the result) or an external record
+      *lhs += carry;
+      carry = 0.0;
       --arg;
       if (arg->index != 0) externals[arg->index - 1]->backward(tape);
       continue;
     }
     arg -= k;
-    const double a = *lhs;
+    const double a = *lhs + carry;
     *lhs = 0.0;  // consumed: a later backward() must not propagate it again
-    for (std::uint32_t j = 0; j < k; ++j) {
-      adjoints[arg[j].index] += a * arg[j].partial;
-      if constexpr (kChecked) {
+    if constexpr (kChecked) {
+      carry = 0.0;
+      for (std::uint32_t j = 0; j < k; ++j) {
+        adjoints[arg[j].index] += a * arg[j].partial;
         // Checks the sum, not just the product: two finite contributions can overflow together.
         if (!std::isfinite(adjoints[arg[j].index]))
           on_bad(static_cast<std::uint32_t>(b.first_index + (count - counts)), arg[j].index, a,
                  arg[j].partial);
       }
+    } else {
+      double* const first = adjoints + arg[0].index;
+      if (first == lhs - 1) {
+        carry = a * arg[0].partial;
+      } else {
+        *first += a * arg[0].partial;
+        carry = 0.0;
+      }
+      // Straight-line code for the usual small statements; the loop for the rest.
+      switch (k) {
+        case 4:
+          adjoints[arg[3].index] += a * arg[3].partial;
+          [[fallthrough]];
+        case 3:
+          adjoints[arg[2].index] += a * arg[2].partial;
+          [[fallthrough]];
+        case 2:
+          adjoints[arg[1].index] += a * arg[1].partial;
+          [[fallthrough]];
+        case 1:
+          break;
+        default:
+          for (std::uint32_t j = 1; j < k; ++j) adjoints[arg[j].index] += a * arg[j].partial;
+      }
     }
   }
+  *(lhs - 1) += carry;  // owed to the last statement of the previous block
 }
 
 }  // namespace
 
 void Tape::backward_from(std::uint32_t index, double seed) {
-  TAPEGRAD_CHECK(index != 0 && index < next_index_, TapeError, "backward: index ", index,
-                 " is not a statement of this recording (it holds ", next_index_ - 1, ")");
+  TAPEGRAD_CHECK(index != 0 && index < head_.next_index, TapeError, "backward: index ", index,
+                 " is not a statement of this recording (it holds ", head_.next_index - 1, ")");
   sync_block();
-  if (adjoints_.size() < next_index_) adjoints_.resize(next_index_, 0.0);
+  if (adjoints_.size() < head_.next_index) adjoints_.resize(head_.next_index, 0.0);
   adjoints_[index] += seed;
   if (detail::anomaly_depth != 0) [[unlikely]]
     sweep_checked(index);
