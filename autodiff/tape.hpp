@@ -30,6 +30,7 @@
 namespace tapegrad {
 
 class Tape;
+class ExternalRecord;
 
 namespace detail {
 
@@ -40,15 +41,18 @@ inline constinit thread_local Tape* active_tape = nullptr;
 /// Depth of live AnomalyGuards on this thread (see anomaly.hpp).
 inline constinit thread_local int anomaly_depth = 0;
 
-/// Number of arguments of a statement. An enum rather than uint8_t: stores through a char type may
-/// alias anything, which would make the compiler reload every cursor and operand after each one.
+/// Number of arguments of a statement; 0 for an input or an external record (Tape::externals_ tells
+/// them apart). An enum rather than uint8_t: stores through a char type may alias anything, which
+/// would make the compiler reload every cursor and operand after each one.
 enum class ArgCount : std::uint8_t {};
+inline constexpr std::uint32_t kMaxArguments = 255;
 
 /// One chunk of a recording. Sized so that a chunk is a few MB: big enough that the sweep rarely
 /// switches chunks, small enough that a short recording does not touch much memory.
 struct Block {
-  // Every statement takes at least one argument slot (an input reserves one it does not write), so
-  // with as many statement slots as argument slots, checking the arguments alone is enough.
+  // Every statement takes at least one argument slot (a statement without arguments reserves one and
+  // leaves it unwritten), so with as many statement slots as argument slots, checking the arguments
+  // alone is enough.
   static constexpr std::size_t kArguments = std::size_t{1} << 18;
   static constexpr std::size_t kStatements = kArguments;
   std::unique_ptr<ArgCount[]> arg_count = std::make_unique_for_overwrite<ArgCount[]>(kStatements);
@@ -58,9 +62,9 @@ struct Block {
   std::uint32_t arguments = 0;
 };
 
-/// The end of a recording, where its next statement goes: the only state the record path touches.
-/// Recording checks one condition, "room for the arguments and every leaf on this tape", and calls
-/// nothing on that path: a call would make the compiler spill the expression's values around it.
+/// The part of a Tape that the hot paths touch: where its next statement goes, and its adjoints for
+/// grad(). Recording checks one condition, "room for the arguments and every leaf on this tape", and
+/// calls nothing on that path: a call would make the compiler spill the expression's values around it.
 /// Everything unusual (a full block, no tape yet, a constant or foreign Var, an anomaly guard) fails
 /// that condition and goes to one out-of-line slow path.
 struct TapeHead {
@@ -71,6 +75,8 @@ struct TapeHead {
   Arg* arg_end = nullptr;
   std::uint32_t next_index = 1;  // index 0 means "constant"
   std::uint32_t generation = 0;
+  std::uint32_t adjoint_count = 0;  // the tape's adjoints_, as of its last backward()
+  const double* adjoints = nullptr;
 };
 
 /// The head of a thread that has no tape yet: no room, so the first statement takes the slow path,
@@ -80,8 +86,14 @@ inline constinit TapeHead no_tape{};
 /// The head of the active tape (or no_tape): never null, so the record path needs no check.
 inline constinit thread_local TapeHead* active_head = &no_tape;
 
-/// Where the slow path receives a statement's arguments, unmerged (an expression reads at most 255).
-inline constinit thread_local Arg gathered[255] = {};
+/// Where the slow path receives a statement's arguments, unmerged.
+inline constinit thread_local Arg gathered[kMaxArguments] = {};
+
+/// An external record and its statement's index.
+struct External {
+  ExternalRecord* record;
+  std::uint32_t index;
+};
 
 /// What recording an expression or an input yields: the Var's index and generation (0, 0: constant).
 struct Recorded {
@@ -146,6 +158,10 @@ class Tape {
     return index < adjoints_.size() ? adjoints_[index] : 0.0;
   }
 
+  /// The gradient of the Var (index, generation): 0 for a constant, its tape's adjoint otherwise.
+  /// Throws TapeError if its recording was cleared or its tape destroyed. Var::grad()'s slow path.
+  [[gnu::cold, gnu::noinline]] static double adjoint_of(std::uint32_t index, std::uint32_t generation);
+
   /// Anomaly guard only: remembers which op produced statement `index`, so the guarded reverse
   /// sweep can name it.
   [[gnu::cold]] void name_statement(std::uint32_t index, std::string_view op);
@@ -166,7 +182,7 @@ class Tape {
   TAPEGRAD_INLINE static detail::Recorded record_input(double value) {
     detail::TapeHead& head = *detail::active_head;
     if (head.arg < head.arg_end) [[likely]] {
-      (head.arg++)->index = 0;  // the reserved slot (see Block): 0 = an input, k = external record k - 1
+      ++head.arg;  // the reserved slot (see Block)
       *head.count++ = detail::ArgCount{0};
       return {head.next_index++, head.generation};
     }
@@ -180,10 +196,10 @@ class Tape {
     static_assert(std::is_base_of_v<ExternalRecord, Record>);
     void* memory = arena_.allocate(sizeof(Record), alignof(Record));
     Record* record = new (memory) Record(std::forward<Args>(args)...);
-    externals_.push_back(record);
+    externals_.push_back({record, head_.next_index});
     make_room(1);
     *head_.count++ = detail::ArgCount{0};
-    (head_.arg++)->index = static_cast<std::uint32_t>(externals_.size());
+    ++head_.arg;  // the reserved slot (see Block)
     refresh_limit();
     return {record, head_.next_index++};
   }
@@ -198,7 +214,8 @@ class Tape {
   template <class Expr>
   TAPEGRAD_INLINE static detail::Recorded record(const Expr& e) {
     constexpr std::size_t max_args = Expr::max_leaves;
-    static_assert(max_args <= 255, "tapegrad: one expression may read at most 255 Vars; split it");
+    static_assert(max_args <= detail::kMaxArguments,
+                  "tapegrad: one expression may read at most 255 Vars; split it");
     if constexpr (max_args == 0) {
       return {0, 0};
     } else {
@@ -237,8 +254,10 @@ class Tape {
   void sync_block() noexcept;  // writes the cursors' counts into the current block
   void release_blocks() noexcept;
   void destroy_externals() noexcept;
+  template <bool kChecked, class OnBad>
+  void sweep(std::uint32_t index, OnBad&& on_bad);  // the loop over blocks, for both of these:
   void sweep(std::uint32_t index);
-  void sweep_checked(std::uint32_t index);
+  void sweep_checked(std::uint32_t index);  // the anomaly guard's: tests every gradient it makes
 
   detail::TapeHead head_;  // the hot state: record() touches only this (see TapeHead)
   detail::Arg* block_end_ = nullptr;
@@ -252,7 +271,7 @@ class Tape {
   // External records live in a monotonic arena whose chunks a pool keeps between recordings.
   std::pmr::unsynchronized_pool_resource arena_pool_;
   std::pmr::monotonic_buffer_resource arena_{&arena_pool_};
-  std::vector<ExternalRecord*> externals_;
+  std::vector<detail::External> externals_;  // in recording order
   bool is_default_ = false;
 };
 

@@ -90,8 +90,12 @@ class Var : public ExpressionBase {
   /// Meaningful for inputs: an intermediate's adjoint is consumed by the sweep that passes it.
   /// Throws TapeError if this Var's recording was cleared or its tape destroyed.
   double grad() const {
-    if (index_ == 0) return 0.0;
-    return Tape::owner_of(generation_, "grad").adjoint(index_);
+    // The usual case, a Var of the active tape read after backward(), costs one test; the rest
+    // (constants, other tapes, stale Vars, no backward() yet) is out of line.
+    const detail::TapeHead& head = *detail::active_head;
+    if (generation_ == head.generation && index_ < head.adjoint_count) [[likely]]
+      return head.adjoints[index_];
+    return Tape::adjoint_of(index_, generation_);
   }
 
   /// Seeds d(this)/d(this) = 1 and sweeps the tape backwards; see Tape::backward_from.
