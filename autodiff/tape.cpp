@@ -164,8 +164,9 @@ void Tape::make_room(std::size_t args) {
 }
 
 void Tape::next_block() {
-  TAPEGRAD_CHECK(head_.next_index <= std::numeric_limits<std::uint32_t>::max() - detail::Block::kStatements,
-                 TapeError, "record: the tape holds ", head_.next_index,
+  const std::uint32_t next_index = head_.next_index();
+  TAPEGRAD_CHECK(next_index <= std::numeric_limits<std::uint32_t>::max() - detail::Block::kStatements,
+                 TapeError, "record: the tape holds ", next_index,
                  " Vars, the most one recording can index (2^32); clear() it or split the computation");
   if (!blocks_.empty()) {
     sync_block();
@@ -173,9 +174,9 @@ void Tape::next_block() {
   }
   if (current_ == blocks_.size()) blocks_.push_back(take_block());
   detail::Block& b = *blocks_[current_];
-  b.first_index = head_.next_index;
+  b.first_index = next_index;
   b.statements = b.arguments = 0;
-  head_.count = b.arg_count.get();
+  head_.start(b.arg_count.get(), next_index);
   head_.arg = b.args.get();
   block_end_ = head_.arg + detail::Block::kArguments;
   refresh_limit();
@@ -186,9 +187,9 @@ detail::Recorded Tape::record_input_slow(double value) {
   Tape& tape = active();
   tape.make_room(1);
   ++tape.head_.arg;  // the reserved slot (see Block)
-  *tape.head_.count++ = detail::ArgCount{0};
+  const std::uint32_t index = tape.head_.append(detail::ArgCount{0});
   tape.refresh_limit();
-  return {tape.head_.next_index++, tape.head_.generation};
+  return {index, tape.head_.generation};
 }
 
 detail::Recorded Tape::record_gathered(const detail::Arg* args, std::size_t count, std::string_view op) {
@@ -199,8 +200,7 @@ detail::Recorded Tape::record_gathered(const detail::Arg* args, std::size_t coun
   const std::size_t kept = detail::merge_arguments(out, count);
   if (kept == 0) return {0, 0};  // only constants: nothing to record
   tape.head_.arg += kept;
-  *tape.head_.count++ = detail::ArgCount{static_cast<std::uint8_t>(kept)};
-  const std::uint32_t index = tape.head_.next_index++;
+  const std::uint32_t index = tape.head_.append(detail::ArgCount{static_cast<std::uint8_t>(kept)});
   if (detail::anomaly_depth != 0) tape.name_statement(index, op);
   tape.refresh_limit();
   return {index, tape.head_.generation};
@@ -215,13 +215,12 @@ void Tape::clear() {
   }
   zero_grad();
   destroy_externals();
-  head_.next_index = 1;
   statement_names_.clear();
   if (!blocks_.empty()) {
     current_ = 0;
     detail::Block& b = *blocks_[0];
     b.first_index = 1;
-    head_.count = b.arg_count.get();
+    head_.start(b.arg_count.get(), 1);
     head_.arg = b.args.get();
     block_end_ = head_.arg + detail::Block::kArguments;
     refresh_limit();
@@ -229,7 +228,7 @@ void Tape::clear() {
 }
 
 void Tape::zero_grad() {
-  const std::size_t used = std::min<std::size_t>(adjoints_.size(), head_.next_index);
+  const std::size_t used = std::min<std::size_t>(adjoints_.size(), head_.next_index());
   std::fill_n(adjoints_.begin(), used, 0.0);
 }
 
@@ -395,11 +394,12 @@ void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t
 }  // namespace
 
 void Tape::backward_from(std::uint32_t index, double seed) {
-  TAPEGRAD_CHECK(index != 0 && index < head_.next_index, TapeError, "backward: index ", index,
-                 " is not a statement of this recording (it holds ", head_.next_index - 1, ")");
+  const std::uint32_t next_index = head_.next_index();
+  TAPEGRAD_CHECK(index != 0 && index < next_index, TapeError, "backward: index ", index,
+                 " is not a statement of this recording (it holds ", next_index - 1, ")");
   sync_block();
-  if (adjoints_.size() < head_.next_index) {
-    adjoints_.resize(head_.next_index, 0.0);
+  if (adjoints_.size() < next_index) {
+    adjoints_.resize(next_index, 0.0);
     head_.adjoints = adjoints_.data();
     head_.adjoint_count = static_cast<std::uint32_t>(adjoints_.size());
   }

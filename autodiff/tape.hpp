@@ -68,15 +68,35 @@ struct Block {
 /// Everything unusual (a full block, no tape yet, a constant or foreign Var, an anomaly guard) fails
 /// that condition and goes to one out-of-line slow path.
 struct TapeHead {
-  ArgCount* count = nullptr;  // the next statement's argument count
-  Arg* arg = nullptr;         // its first argument slot
+  Arg* arg = nullptr;  // the next statement's first argument slot
   // Room ends here: the end of the block, or `arg` itself while an AnomalyGuard is alive (no room,
   // so every statement takes the slow path, which checks it).
   Arg* arg_end = nullptr;
-  std::uint32_t next_index = 1;  // index 0 means "constant"
+  ArgCount* count = nullptr;  // the next statement's argument count (not next to `arg`: GCC would
+                              // then update both with one vector add, which costs more)
+  // The index of the statement `count` points to is count's address plus this (one counter fewer to
+  // load, increment and store per statement than a separate next index).
+  std::uintptr_t index_bias = 1;  // index 0 means "constant"
   std::uint32_t generation = 0;
   std::uint32_t adjoint_count = 0;  // the tape's adjoints_, as of its last backward()
   const double* adjoints = nullptr;
+
+  /// Points `count` at `counts`, the first count of a block whose first statement is `first_index`.
+  void start(ArgCount* counts, std::uint32_t first_index) noexcept {
+    count = counts;
+    index_bias =
+        first_index - reinterpret_cast<std::uintptr_t>(counts);  // modulo 2^64: next_index() undoes it
+  }
+  /// The index the next statement gets.
+  std::uint32_t next_index() const noexcept {
+    return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(count) + index_bias);
+  }
+  /// Appends a count, returns the index of its statement.
+  TAPEGRAD_INLINE std::uint32_t append(ArgCount c) noexcept {
+    const std::uint32_t index = next_index();
+    *count++ = c;
+    return index;
+  }
 };
 
 /// The head of a thread that has no tape yet: no room, so the first statement takes the slow path,
@@ -183,8 +203,7 @@ class Tape {
     detail::TapeHead& head = *detail::active_head;
     if (head.arg < head.arg_end) [[likely]] {
       ++head.arg;  // the reserved slot (see Block)
-      *head.count++ = detail::ArgCount{0};
-      return {head.next_index++, head.generation};
+      return {head.append(detail::ArgCount{0}), head.generation};
     }
     return record_input_slow(value);
   }
@@ -196,12 +215,12 @@ class Tape {
     static_assert(std::is_base_of_v<ExternalRecord, Record>);
     void* memory = arena_.allocate(sizeof(Record), alignof(Record));
     Record* record = new (memory) Record(std::forward<Args>(args)...);
-    externals_.push_back({record, head_.next_index});
+    externals_.push_back({record, head_.next_index()});
     make_room(1);
-    *head_.count++ = detail::ArgCount{0};
     ++head_.arg;  // the reserved slot (see Block)
+    const std::uint32_t index = head_.append(detail::ArgCount{0});
     refresh_limit();
-    return {record, head_.next_index++};
+    return {record, index};
   }
 
   /// The adjoint slot of `index`, for external records that bridge to scalar Vars. Valid only
@@ -226,8 +245,7 @@ class Tape {
       if ((head.arg_end - head.arg >= std::ptrdiff_t{max_args}) & leaves.all_of(head.generation)) [[likely]] {
         const std::size_t count = leaves.write_merged(head.arg);
         head.arg += count;
-        *head.count++ = detail::ArgCount{static_cast<std::uint8_t>(count)};
-        return {head.next_index++, head.generation};
+        return {head.append(detail::ArgCount{static_cast<std::uint8_t>(count)}), head.generation};
       }
       leaves.check_foreign(head.generation, Expr::op_name);
       if (detail::anomaly_depth != 0) e.check_anomaly();
@@ -265,7 +283,7 @@ class Tape {
   // Most recordings fit in a few blocks: small_vector keeps their list inline (no heap node).
   boost::container::small_vector<std::unique_ptr<detail::Block>, 4> blocks_;
   std::size_t current_ = 0;       // block the cursors point into
-  std::vector<double> adjoints_;  // indexed by linear index; entries past head_.next_index stay 0
+  std::vector<double> adjoints_;  // indexed by linear index; entries past head_.next_index() stay 0
   Tape* previous_ = nullptr;      // the tape that was active before this one
   std::vector<std::pair<std::uint32_t, std::string_view>> statement_names_;  // anomaly guard only
   // External records live in a monotonic arena whose chunks a pool keeps between recordings.

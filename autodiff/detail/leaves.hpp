@@ -86,9 +86,10 @@ struct Leaves {
         // Left to right (a braced list is evaluated in order): each leaf folds into the first earlier
         // slot with its index, which is always a kept one (a dropped slot matched an earlier one first).
         const bool folded[] = {fold_into_earlier<J>()...};
-        // Branch-free compaction: every slot is stored, and the cursor moves past the kept ones only.
+        // Whether a leaf folds is usually known at compile time (x * x copies one Var twice), and then
+        // this test costs nothing; otherwise it is a well-predicted branch.
         std::size_t n = 0;
-        ((out[n] = Arg{index[J], partial[J]}, n += folded[J] ? 0 : 1), ...);
+        ((folded[J] ? void() : void(out[n++] = Arg{index[J], partial[J]})), ...);
         return n;
       }
       (std::make_index_sequence<N>{});
