@@ -213,7 +213,7 @@ void Tape::clear() {
     head_.generation = new_generation();
     registry().emplace(head_.generation, this);
   }
-  zero_grad();
+  zero_leaf_adjoints();
   destroy_externals();
   statement_names_.clear();
   if (!blocks_.empty()) {
@@ -230,6 +230,34 @@ void Tape::clear() {
 void Tape::zero_grad() {
   const std::size_t used = std::min<std::size_t>(adjoints_.size(), head_.next_index());
   std::fill_n(adjoints_.begin(), used, 0.0);
+  adjoints_dirty_ = false;
+}
+
+void Tape::zero_leaf_adjoints() {
+  // A sweep consumes every intermediate it passes and never writes above its seed, so once sweeps
+  // have run to the end, only statements without arguments (inputs, external records) can hold a
+  // nonzero adjoint. Zeroing just those touches far less memory than zeroing every adjoint.
+  if (adjoints_dirty_ || blocks_.empty()) return zero_grad();
+  sync_block();
+  const std::size_t size = adjoints_.size();
+  for (std::size_t bi = 0; bi <= current_; ++bi) {
+    const detail::Block& b = *blocks_[bi];
+    const std::size_t n =
+        std::min<std::size_t>(b.statements, size > b.first_index ? size - b.first_index : 0);
+    const detail::ArgCount* const counts = b.arg_count.get();
+    double* const adjoints = adjoints_.data() + b.first_index;
+    std::size_t s = 0;
+    for (; s + 8 <= n; s += 8) {  // eight counts at a time: most words hold no zero byte
+      std::uint64_t word;
+      std::memcpy(&word, counts + s, 8);
+      constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+      if (((word - ones) & ~word & highs) == 0) continue;  // the classic "has a zero byte" test
+      for (std::size_t j = s; j < s + 8; ++j)
+        if (counts[j] == detail::ArgCount{0}) adjoints[j] = 0.0;
+    }
+    for (; s < n; ++s)
+      if (counts[s] == detail::ArgCount{0}) adjoints[s] = 0.0;
+  }
 }
 
 TapeStats Tape::stats() const {
@@ -404,10 +432,14 @@ void Tape::backward_from(std::uint32_t index, double seed) {
     head_.adjoint_count = static_cast<std::uint32_t>(adjoints_.size());
   }
   adjoints_[index] += seed;
+  // Until the sweep returns, the adjoints may hold unconsumed values (see zero_leaf_adjoints).
+  const bool was_dirty = adjoints_dirty_;
+  adjoints_dirty_ = true;
   if (detail::anomaly_depth != 0) [[unlikely]]
     sweep_checked(index);
   else
     sweep(index);
+  adjoints_dirty_ = was_dirty;
 }
 
 template <bool kChecked, class OnBad>

@@ -271,6 +271,7 @@ class Tape {
   [[gnu::cold]] void next_block();
   void sync_block() noexcept;  // writes the cursors' counts into the current block
   void release_blocks() noexcept;
+  void zero_leaf_adjoints();  // clear()'s cheaper zero_grad()
   void destroy_externals() noexcept;
   template <bool kChecked, class OnBad>
   void sweep(std::uint32_t index, OnBad&& on_bad);  // the loop over blocks, for both of these:
@@ -284,6 +285,7 @@ class Tape {
   boost::container::small_vector<std::unique_ptr<detail::Block>, 4> blocks_;
   std::size_t current_ = 0;       // block the cursors point into
   std::vector<double> adjoints_;  // indexed by linear index; entries past head_.next_index() stay 0
+  bool adjoints_dirty_ = false;   // a sweep was interrupted (by an exception) since the last zero_grad()
   Tape* previous_ = nullptr;      // the tape that was active before this one
   std::vector<std::pair<std::uint32_t, std::string_view>> statement_names_;  // anomaly guard only
   // External records live in a monotonic arena whose chunks a pool keeps between recordings.
