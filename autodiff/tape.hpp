@@ -7,8 +7,8 @@
 // order and never reused until clear(), so a statement's index is its position on the tape, walking
 // the tape backwards is already a topological order, and copying a Var only copies its index.
 //
-// Storage is a list of fixed-size blocks (three flat arrays each: argument counts, argument indices,
-// partials); a full block is never reallocated or copied, so a 10^8-op recording costs no quadratic
+// Storage is a list of fixed-size blocks (two flat arrays each: argument counts, and (index, partial)
+// pairs); a full block is never reallocated or copied, so a 10^8-op recording costs no quadratic
 // copying, and clear() keeps the blocks for the next recording (steady-state training allocates
 // nothing). Blocks come from a per-thread pool, so even a short-lived Tape per call allocates once.
 #pragma once
@@ -241,7 +241,8 @@ class Tape {
       detail::TapeHead& head = *detail::active_head;
       detail::Leaves<max_args> leaves;
       e.template push<0>(leaves, 1.0);
-      // `&`, not `&&`: both tests are cheap, and one branch predicts better than two.
+      // The one condition of the fast path (see TapeHead); `&`: both tests are cheap, so skipping one
+      // would save nothing.
       if ((head.arg_end - head.arg >= std::ptrdiff_t{max_args}) & leaves.all_of(head.generation)) [[likely]] {
         const std::size_t count = leaves.write_merged(head.arg);
         head.arg += count;
