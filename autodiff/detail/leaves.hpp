@@ -77,7 +77,8 @@ struct Leaves {
   }
 
   /// Writes the leaves as arguments at `out` (room for N is reserved), a Var read more than once as one
-  /// argument whose partial is the sum, and returns the number of arguments. Every leaf is recorded.
+  /// argument whose partial is the sum, and returns the number of arguments. For leaves that all_of()
+  /// accepted: no constant among them.
   TAPEGRAD_INLINE std::size_t write_merged(Arg* out) noexcept {
     if constexpr (N > kMergeOnRegisters) {
       return merge_arguments(write_all(out), N);
