@@ -58,9 +58,9 @@ class ConstExpr : public ExpressionBase {
   static constexpr std::string_view op_name = "constant";
   explicit ConstExpr(double v) noexcept : value_(v) {}
   TAPEGRAD_INLINE double value() const noexcept { return value_; }
-  template <class Sink>
-  TAPEGRAD_INLINE void push(Sink&, double) const noexcept {}
-  void check_anomaly() const {}
+  template <std::size_t I, std::size_t N>
+  TAPEGRAD_INLINE void push(detail::Leaves<N>&, double) const noexcept {}
+  TAPEGRAD_INLINE void check_anomaly() const {}
 
  private:
   double value_;
@@ -104,13 +104,13 @@ class UnaryExpr : public ExpressionOps<UnaryExpr<Op, A>> {
   TAPEGRAD_INLINE explicit UnaryExpr(const A& a) noexcept : a_(a), value_(Op::forward(a.value())) {}
   TAPEGRAD_INLINE double value() const noexcept { return value_; }
 
-  /// Chain rule: the leaves below receive multiplier * dOp/da.
-  template <class Sink>
-  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const {
-    a_.push(sink, multiplier * Op::derivative(a_.value(), value_));
+  /// Chain rule: the leaves below (from slot I on) receive multiplier * dOp/da.
+  template <std::size_t I, std::size_t N>
+  TAPEGRAD_INLINE void push(detail::Leaves<N>& leaves, double multiplier) const {
+    a_.template push<I>(leaves, multiplier * Op::derivative(a_.value(), value_));
   }
   /// Anomaly guard: the innermost op that produces a non-finite value or partial throws first.
-  void check_anomaly() const {
+  TAPEGRAD_INLINE void check_anomaly() const {
     a_.check_anomaly();
     detail::check_result(Op::name, value_, {a_.value()});
     detail::check_partial(Op::name, Op::derivative(a_.value(), value_), {a_.value()});
@@ -134,13 +134,16 @@ class BinaryExpr : public ExpressionOps<BinaryExpr<Op, A, B>> {
       : a_(a), b_(b), value_(Op::forward(a.value(), b.value())) {}
   TAPEGRAD_INLINE double value() const noexcept { return value_; }
 
-  template <class Sink>
-  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const {
+  /// a's leaves fill slots I.., b's follow them.
+  template <std::size_t I, std::size_t N>
+  TAPEGRAD_INLINE void push(detail::Leaves<N>& leaves, double multiplier) const {
     // A constant side contributes nothing, so its partial is not even computed.
-    if constexpr (A::max_leaves > 0) a_.push(sink, multiplier * Op::d_a(a_.value(), b_.value(), value_));
-    if constexpr (B::max_leaves > 0) b_.push(sink, multiplier * Op::d_b(a_.value(), b_.value(), value_));
+    if constexpr (A::max_leaves > 0)
+      a_.template push<I>(leaves, multiplier * Op::d_a(a_.value(), b_.value(), value_));
+    if constexpr (B::max_leaves > 0)
+      b_.template push<I + A::max_leaves>(leaves, multiplier * Op::d_b(a_.value(), b_.value(), value_));
   }
-  void check_anomaly() const {
+  TAPEGRAD_INLINE void check_anomaly() const {
     a_.check_anomaly();
     b_.check_anomaly();
     const double a = a_.value(), b = b_.value();
@@ -168,14 +171,16 @@ class TernaryExpr : public ExpressionOps<TernaryExpr<Op, A, B, C>> {
       : a_(a), b_(b), c_(c), value_(Op::forward(a.value(), b.value(), c.value())) {}
   TAPEGRAD_INLINE double value() const noexcept { return value_; }
 
-  template <class Sink>
-  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const {
+  template <std::size_t I, std::size_t N>
+  TAPEGRAD_INLINE void push(detail::Leaves<N>& leaves, double multiplier) const {
     const double a = a_.value(), b = b_.value(), c = c_.value();
-    if constexpr (A::max_leaves > 0) a_.push(sink, multiplier * Op::d_a(a, b, c, value_));
-    if constexpr (B::max_leaves > 0) b_.push(sink, multiplier * Op::d_b(a, b, c, value_));
-    if constexpr (C::max_leaves > 0) c_.push(sink, multiplier * Op::d_c(a, b, c, value_));
+    if constexpr (A::max_leaves > 0) a_.template push<I>(leaves, multiplier * Op::d_a(a, b, c, value_));
+    if constexpr (B::max_leaves > 0)
+      b_.template push<I + A::max_leaves>(leaves, multiplier * Op::d_b(a, b, c, value_));
+    if constexpr (C::max_leaves > 0)
+      c_.template push<I + A::max_leaves + B::max_leaves>(leaves, multiplier * Op::d_c(a, b, c, value_));
   }
-  void check_anomaly() const {
+  TAPEGRAD_INLINE void check_anomaly() const {
     a_.check_anomaly();
     b_.check_anomaly();
     c_.check_anomaly();

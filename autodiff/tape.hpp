@@ -7,8 +7,8 @@
 // order and never reused until clear(), so a statement's index is its position on the tape, walking
 // the tape backwards is already a topological order, and copying a Var only copies its index.
 //
-// Storage is a list of fixed-size blocks (three flat arrays each: argument counts, argument indices,
-// partials); a full block is never reallocated or copied, so a 10^8-op recording costs no quadratic
+// Storage is a list of fixed-size blocks (two flat arrays each: argument counts, and (index, partial)
+// pairs); a full block is never reallocated or copied, so a 10^8-op recording costs no quadratic
 // copying, and clear() keeps the blocks for the next recording (steady-state training allocates
 // nothing). Blocks come from a per-thread pool, so even a short-lived Tape per call allocates once.
 #pragma once
@@ -24,13 +24,13 @@
 #include <utility>
 #include <vector>
 
+#include "autodiff/detail/leaves.hpp"
 #include "autodiff/error.hpp"
-
-#define TAPEGRAD_INLINE [[gnu::always_inline]] inline
 
 namespace tapegrad {
 
 class Tape;
+class ExternalRecord;
 
 namespace detail {
 
@@ -41,23 +41,18 @@ inline constinit thread_local Tape* active_tape = nullptr;
 /// Depth of live AnomalyGuards on this thread (see anomaly.hpp).
 inline constinit thread_local int anomaly_depth = 0;
 
-/// Number of arguments of a statement. An enum rather than uint8_t: stores through a char type may
-/// alias anything, which would make the compiler reload every cursor and operand after each one.
+/// Number of arguments of a statement; 0 for an input or an external record (Tape::externals_ tells
+/// them apart). An enum rather than uint8_t: stores through a char type may alias anything, which
+/// would make the compiler reload every cursor and operand after each one.
 enum class ArgCount : std::uint8_t {};
+inline constexpr std::uint32_t kMaxArguments = 255;
 
 /// One chunk of a recording. Sized so that a chunk is a few MB: big enough that the sweep rarely
 /// switches chunks, small enough that a short recording does not touch much memory.
-/// One argument of a statement, index and partial side by side (12 bytes, packed): one stream to
-/// write while recording and one to read while sweeping (measured: recording 5-18% faster than two
-/// separate arrays).
-struct [[gnu::packed]] Arg {
-  std::uint32_t index;
-  double partial;
-};
-
 struct Block {
-  // Every statement takes at least one argument slot (an input reserves one it does not write), so
-  // with as many statement slots as argument slots, checking the arguments alone is enough.
+  // Every statement takes at least one argument slot (a statement without arguments reserves one and
+  // leaves it unwritten), so with as many statement slots as argument slots, checking the arguments
+  // alone is enough.
   static constexpr std::size_t kArguments = std::size_t{1} << 18;
   static constexpr std::size_t kStatements = kArguments;
   std::unique_ptr<ArgCount[]> arg_count = std::make_unique_for_overwrite<ArgCount[]>(kStatements);
@@ -67,38 +62,63 @@ struct Block {
   std::uint32_t arguments = 0;
 };
 
-/// Reports a Var of another recording met while recording `op`; out of line and cold so that the
-/// hot path never takes the address of the expression being recorded.
-[[noreturn, gnu::cold, gnu::noinline]] void throw_foreign(std::string_view op, std::uint32_t generation,
-                                                          double value, std::uint32_t active_generation);
+/// The part of a Tape that the hot paths touch: where its next statement goes, and its adjoints for
+/// grad(). Recording checks one condition, "room for the arguments and every leaf on this tape", and
+/// calls nothing on that path: a call would make the compiler spill the expression's values around it.
+/// Everything unusual (a full block, no tape yet, a constant or foreign Var, an anomaly guard) fails
+/// that condition and goes to one out-of-line slow path.
+struct TapeHead {
+  Arg* arg = nullptr;  // the next statement's first argument slot
+  // Room ends here: the end of the block, or `arg` itself while an AnomalyGuard is alive (no room,
+  // so every statement takes the slow path, which checks it).
+  Arg* arg_end = nullptr;
+  ArgCount* count = nullptr;  // the next statement's argument count (not next to `arg`: GCC would
+                              // then update both with one vector add, which costs more)
+  // The index of the statement `count` points to is count's address plus this (one counter fewer to
+  // load, increment and store per statement than a separate next index).
+  std::uintptr_t index_bias = 1;  // index 0 means "constant"
+  std::uint32_t generation = 0;
+  std::uint32_t adjoint_count = 0;  // the tape's adjoints_, as of its last backward()
+  const double* adjoints = nullptr;
 
-/// Receives the (index, partial) pairs of one statement while an expression is pushed onto the tape.
-/// Constants (index 0) are skipped.
-struct StatementSink {
-  Arg* const begin;  // first argument slot of this statement
-  Arg* next;
-  std::uint32_t generation;
-  std::string_view op;
-
-  TAPEGRAD_INLINE void add(std::uint32_t var_index, std::uint32_t var_generation, double var_value,
-                           double local_partial) {
-    // One comparison per argument: a constant (index 0, generation 0) also takes the unlikely path.
-    if (var_generation == generation) [[likely]] {
-      // A Var read twice in one expression (x * x) gets one argument with the partials summed:
-      // a smaller tape and a shorter sweep for a compare per earlier argument.
-      for (Arg* earlier = begin; earlier != next; ++earlier) {
-        if (earlier->index == var_index) {
-          earlier->partial += local_partial;
-          return;
-        }
-      }
-      next->index = var_index;
-      next->partial = local_partial;
-      ++next;
-    } else if (var_index != 0) {
-      throw_foreign(op, var_generation, var_value, generation);
-    }
+  /// Points `count` at `counts`, the first count of a block whose first statement is `first_index`.
+  void start(ArgCount* counts, std::uint32_t first_index) noexcept {
+    count = counts;
+    index_bias =
+        first_index - reinterpret_cast<std::uintptr_t>(counts);  // modulo 2^64: next_index() undoes it
   }
+  /// The index the next statement gets.
+  std::uint32_t next_index() const noexcept {
+    return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(count) + index_bias);
+  }
+  /// Appends a count, returns the index of its statement.
+  TAPEGRAD_INLINE std::uint32_t append(ArgCount c) noexcept {
+    const std::uint32_t index = next_index();
+    *count++ = c;
+    return index;
+  }
+};
+
+/// The head of a thread that has no tape yet: no room, so the first statement takes the slow path,
+/// which creates the thread's default tape. Never written (shared by all threads).
+inline constinit TapeHead no_tape{};
+
+/// The head of the active tape (or no_tape): never null, so the record path needs no check.
+inline constinit thread_local TapeHead* active_head = &no_tape;
+
+/// Where the slow path receives a statement's arguments, unmerged.
+inline constinit thread_local Arg gathered[kMaxArguments] = {};
+
+/// An external record and its statement's index.
+struct External {
+  ExternalRecord* record;
+  std::uint32_t index;
+};
+
+/// What recording an expression or an input yields: the Var's index and generation (0, 0: constant).
+struct Recorded {
+  std::uint32_t index;
+  std::uint32_t generation;
 };
 
 }  // namespace detail
@@ -158,28 +178,34 @@ class Tape {
     return index < adjoints_.size() ? adjoints_[index] : 0.0;
   }
 
+  /// The gradient of the Var (index, generation): 0 for a constant, its tape's adjoint otherwise.
+  /// Throws TapeError if its recording was cleared or its tape destroyed. Var::grad()'s slow path.
+  [[gnu::cold, gnu::noinline]] static double adjoint_of(std::uint32_t index, std::uint32_t generation);
+
   /// Anomaly guard only: remembers which op produced statement `index`, so the guarded reverse
   /// sweep can name it.
-  void name_statement(std::uint32_t index, std::string_view op);
+  [[gnu::cold]] void name_statement(std::uint32_t index, std::string_view op);
 
   /// Current generation: changes at every clear(), so Vars of an earlier recording are recognised.
-  std::uint32_t generation() const noexcept { return generation_; }
+  std::uint32_t generation() const noexcept { return head_.generation; }
   TapeStats stats() const;
 
   /// Finds the live tape whose current generation is `generation` (the active tape first, then any
   /// other live tape). Throws TapeError naming `op` if that recording was cleared or destroyed.
   static Tape& owner_of(std::uint32_t generation, std::string_view op) {
     Tape& tape = active();
-    return tape.generation_ == generation ? tape : find_owner(generation, op);
+    return tape.head_.generation == generation ? tape : find_owner(generation, op);
   }
 
-  /// Appends an input (a statement without arguments) and returns its index.
-  std::uint32_t record_input() {
-    if (arg_cursor_ == arg_end_) [[unlikely]]
-      next_block(1);
-    *arg_count_cursor_++ = detail::ArgCount{0};
-    (arg_cursor_++)->index = 0;  // the reserved slot (see Block): 0 = an input, k = external record k - 1
-    return next_index_++;
+  /// Appends an input (a statement without arguments) to the active tape.
+  /// Throws DomainError for a non-finite value while an AnomalyGuard is alive.
+  TAPEGRAD_INLINE static detail::Recorded record_input(double value) {
+    detail::TapeHead& head = *detail::active_head;
+    if (head.arg < head.arg_end) [[likely]] {
+      ++head.arg;  // the reserved slot (see Block)
+      return {head.append(detail::ArgCount{0}), head.generation};
+    }
+    return record_input_slow(value);
   }
 
   /// Constructs an external record in the tape's arena (recycled by clear(), so a steady-state loop
@@ -189,65 +215,84 @@ class Tape {
     static_assert(std::is_base_of_v<ExternalRecord, Record>);
     void* memory = arena_.allocate(sizeof(Record), alignof(Record));
     Record* record = new (memory) Record(std::forward<Args>(args)...);
-    externals_.push_back(record);
-    if (arg_cursor_ == arg_end_) [[unlikely]]
-      next_block(1);
-    *arg_count_cursor_++ = detail::ArgCount{0};
-    (arg_cursor_++)->index = static_cast<std::uint32_t>(externals_.size());
-    return {record, next_index_++};
+    externals_.push_back({record, head_.next_index()});
+    make_room(1);
+    ++head_.arg;  // the reserved slot (see Block)
+    const std::uint32_t index = head_.append(detail::ArgCount{0});
+    refresh_limit();
+    return {record, index};
   }
 
   /// The adjoint slot of `index`, for external records that bridge to scalar Vars. Valid only
   /// during a sweep (the adjoint vector is sized when backward_from starts).
   double& adjoint_slot(std::uint32_t index) noexcept { return adjoints_[index]; }
 
-  /// Appends the statement of expression `e` and returns its index, or 0 (a constant) if no argument
-  /// of `e` is recorded on any tape. Throws TapeError if `e` reads a Var from another recording.
+  /// Appends the statement of expression `e` to the active tape. Yields index 0 (a constant) if no
+  /// argument of `e` is recorded on any tape. Throws TapeError if `e` reads a Var from another
+  /// recording, DomainError for a non-finite value or partial while an AnomalyGuard is alive.
   template <class Expr>
-  std::uint32_t record(const Expr& e) {
+  TAPEGRAD_INLINE static detail::Recorded record(const Expr& e) {
     constexpr std::size_t max_args = Expr::max_leaves;
-    static_assert(max_args <= 255, "tapegrad: one expression may read at most 255 Vars; split it");
-    if (arg_end_ - arg_cursor_ < std::ptrdiff_t{max_args}) [[unlikely]]
-      next_block(max_args);
-    detail::StatementSink sink{arg_cursor_, arg_cursor_, generation_, Expr::op_name};
-    e.push(sink, 1.0);
-    const auto count = static_cast<std::uint8_t>(sink.next - arg_cursor_);
-    if (count == 0) return 0;
-    *arg_count_cursor_++ = detail::ArgCount{count};
-    arg_cursor_ = sink.next;
-    return next_index_++;
+    static_assert(max_args <= detail::kMaxArguments,
+                  "tapegrad: one expression may read at most 255 Vars; split it");
+    if constexpr (max_args == 0) {
+      return {0, 0};
+    } else {
+      detail::TapeHead& head = *detail::active_head;
+      detail::Leaves<max_args> leaves;
+      e.template push<0>(leaves, 1.0);
+      // The one condition of the fast path (see TapeHead); `&`: both tests are cheap, so skipping one
+      // would save nothing.
+      if ((head.arg_end - head.arg >= std::ptrdiff_t{max_args}) & leaves.all_of(head.generation)) [[likely]] {
+        const std::size_t count = leaves.write_merged(head.arg);
+        head.arg += count;
+        return {head.append(detail::ArgCount{static_cast<std::uint8_t>(count)}), head.generation};
+      }
+      leaves.check_foreign(head.generation, Expr::op_name);
+      if (detail::anomaly_depth != 0) e.check_anomaly();
+      return record_gathered(leaves.write_all(detail::gathered), max_args, Expr::op_name);
+    }
   }
 
  private:
   struct DefaultTag {};
   explicit Tape(DefaultTag);
-  static Tape& thread_default();
+  [[gnu::cold]] static Tape& thread_default();
   static Tape& find_owner(std::uint32_t generation, std::string_view op);
 
-  void next_block(std::size_t max_args);
+  // The slow paths of record_input() and record(); record_gathered takes the statement's `count`
+  // arguments from detail::gathered, unmerged and possibly with constants.
+  [[gnu::cold, gnu::noinline]] static detail::Recorded record_input_slow(double value);
+  [[gnu::cold, gnu::noinline]] static detail::Recorded record_gathered(const detail::Arg* args,
+                                                                       std::size_t count,
+                                                                       std::string_view op);
+  void make_room(std::size_t args);  // moves to the next block unless `args` slots fit in this one
+  void refresh_limit() noexcept;     // sets head_.arg_end (see TapeHead)
+  void activate() noexcept;          // makes this tape's head the one the record path uses
+  [[gnu::cold]] void next_block();
   void sync_block() noexcept;  // writes the cursors' counts into the current block
   void release_blocks() noexcept;
+  void zero_leaf_adjoints();  // clear()'s cheaper zero_grad()
   void destroy_externals() noexcept;
+  template <bool kChecked, class OnBad>
+  void sweep(std::uint32_t index, OnBad&& on_bad);  // the loop over blocks, for both of these:
   void sweep(std::uint32_t index);
-  void sweep_checked(std::uint32_t index);
+  void sweep_checked(std::uint32_t index);  // the anomaly guard's: tests every gradient it makes
 
-  // Hot state first: record() touches only these.
-  detail::ArgCount* arg_count_cursor_ = nullptr;
-  detail::Arg* arg_cursor_ = nullptr;
-  detail::Arg* arg_end_ = nullptr;
-  std::uint32_t next_index_ = 1;  // index 0 means "constant"
-  std::uint32_t generation_ = 0;
+  detail::TapeHead head_;  // the hot state: record() touches only this (see TapeHead)
+  detail::Arg* block_end_ = nullptr;
 
   // Most recordings fit in a few blocks: small_vector keeps their list inline (no heap node).
   boost::container::small_vector<std::unique_ptr<detail::Block>, 4> blocks_;
   std::size_t current_ = 0;       // block the cursors point into
-  std::vector<double> adjoints_;  // indexed by linear index; entries past next_index_ stay 0
+  std::vector<double> adjoints_;  // indexed by linear index; entries past head_.next_index() stay 0
+  bool adjoints_dirty_ = false;   // a sweep was interrupted (by an exception) since the last zero_grad()
   Tape* previous_ = nullptr;      // the tape that was active before this one
   std::vector<std::pair<std::uint32_t, std::string_view>> statement_names_;  // anomaly guard only
   // External records live in a monotonic arena whose chunks a pool keeps between recordings.
   std::pmr::unsynchronized_pool_resource arena_pool_;
   std::pmr::monotonic_buffer_resource arena_{&arena_pool_};
-  std::vector<ExternalRecord*> externals_;
+  std::vector<detail::External> externals_;  // in recording order
   bool is_default_ = false;
 };
 

@@ -28,27 +28,19 @@ class Var : public ExpressionBase {
   /// An input (independent variable) on the active tape: its gradient is read with grad().
   /// Example: `Var x = 2.0; Var y = x * x; y.backward(); x.grad();  // 4`
   Var(double value) : value_(value) {  // NOLINT(google-explicit-constructor): Var x = 2.0 must work
-    if (detail::anomaly_depth != 0) [[unlikely]]
-      detail::check_result("input", value, {value});
-    Tape& tape = Tape::active();
-    index_ = tape.record_input();
-    generation_ = tape.generation();
+    const detail::Recorded recorded = Tape::record_input(value);
+    index_ = recorded.index;
+    generation_ = recorded.generation;
   }
 
   /// Records expression `e` as one statement on the active tape.
   /// Throws TapeError if `e` reads a Var of a cleared, destroyed or other live tape.
   template <Expression E>
-  requires(!std::is_same_v<std::remove_cvref_t<E>, Var>) Var(const E& e)
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Var>) TAPEGRAD_INLINE Var(const E& e)
       : value_(e.value()) {  // NOLINT(google-explicit-constructor): Var y = x * x must work
-    Tape& tape = Tape::active();
-    if (detail::anomaly_depth != 0) [[unlikely]] {
-      e.check_anomaly();
-      index_ = tape.record(e);
-      tape.name_statement(index_, E::op_name);
-    } else {
-      index_ = tape.record(e);
-    }
-    generation_ = index_ != 0 ? tape.generation() : 0;
+    const detail::Recorded recorded = Tape::record(e);
+    index_ = recorded.index;
+    generation_ = recorded.generation;
   }
 
   /// A Var that holds `value` but is never recorded (a constant), for templated code that needs a T.
@@ -70,22 +62,24 @@ class Var : public ExpressionBase {
 
   Var& operator=(double value) { return *this = Var(value); }
   template <Expression E>
-  requires(!std::is_same_v<std::remove_cvref_t<E>, Var>) Var& operator=(const E& e) { return *this = Var(e); }
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Var>) TAPEGRAD_INLINE Var& operator=(const E& e) {
+    return *this = Var(e);
+  }
 
   template <class T>
-  Var& operator+=(const T& rhs) {
+  TAPEGRAD_INLINE Var& operator+=(const T& rhs) {
     return *this = *this + rhs;
   }
   template <class T>
-  Var& operator-=(const T& rhs) {
+  TAPEGRAD_INLINE Var& operator-=(const T& rhs) {
     return *this = *this - rhs;
   }
   template <class T>
-  Var& operator*=(const T& rhs) {
+  TAPEGRAD_INLINE Var& operator*=(const T& rhs) {
     return *this = *this * rhs;
   }
   template <class T>
-  Var& operator/=(const T& rhs) {
+  TAPEGRAD_INLINE Var& operator/=(const T& rhs) {
     return *this = *this / rhs;
   }
 
@@ -96,8 +90,12 @@ class Var : public ExpressionBase {
   /// Meaningful for inputs: an intermediate's adjoint is consumed by the sweep that passes it.
   /// Throws TapeError if this Var's recording was cleared or its tape destroyed.
   double grad() const {
-    if (index_ == 0) return 0.0;
-    return Tape::owner_of(generation_, "grad").adjoint(index_);
+    // The usual case, a Var of the active tape read after backward(), costs one test; the rest
+    // (constants, other tapes, stale Vars, no backward() yet) is out of line.
+    const detail::TapeHead& head = *detail::active_head;
+    if (generation_ == head.generation && index_ < head.adjoint_count) [[likely]]
+      return head.adjoints[index_];
+    return Tape::adjoint_of(index_, generation_);
   }
 
   /// Seeds d(this)/d(this) = 1 and sweeps the tape backwards; see Tape::backward_from.
@@ -113,11 +111,12 @@ class Var : public ExpressionBase {
   std::uint32_t index() const noexcept { return index_; }
   std::uint32_t generation() const noexcept { return generation_; }
 
-  template <class Sink>
-  TAPEGRAD_INLINE void push(Sink& sink, double multiplier) const {
-    sink.add(index_, generation_, value_, multiplier);
+  /// A Var is one leaf: it fills slot I with its partial.
+  template <std::size_t I, std::size_t N>
+  TAPEGRAD_INLINE void push(detail::Leaves<N>& leaves, double multiplier) const {
+    leaves.template set<I>(index_, generation_, value_, multiplier);
   }
-  void check_anomaly() const {}
+  TAPEGRAD_INLINE void check_anomaly() const {}
 
  private:
   double value_ = 0.0;

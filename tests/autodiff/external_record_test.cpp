@@ -68,3 +68,23 @@ TEST_CASE("Tape: clear() destroys external records and recording continues") {
   }
   CHECK(log == std::vector<int>{0, 1, 2});
 }
+
+TEST_CASE("Tape: an external record inside a run of inputs is not skipped with them") {
+  // The sweep skips inputs eight at a time; an external record has no arguments either, so a run of
+  // inputs with one in the middle must stop the skipping there.
+  for (int before = 0; before <= 17; before += 1) {
+    CAPTURE(before);
+    Tape tape;
+    std::vector<int> log;
+    Var x = 0.75;
+    std::vector<Var> inputs;
+    for (int i = 0; i < before; ++i) inputs.emplace_back(1.0);
+    Var y = scale(x, 4.0, &log, 7);  // external: dy/dx = 4
+    for (int i = 0; i < 17; ++i) inputs.emplace_back(2.0);
+    Var z = y * y + inputs.back();  // dz/dx = 2 y 4 = 8 * 3
+    z.backward();
+    CHECK(log == std::vector<int>{7});
+    CHECK(x.grad() == 24.0);
+    CHECK(inputs.back().grad() == 1.0);
+  }
+}

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -351,4 +352,59 @@ TEST_CASE("Tape: a Var read several times by one expression is recorded as one a
   z.backward();
   CHECK(x.grad() == 8.75);
   CHECK(y.grad() == 1.5);
+}
+
+TEST_CASE("Tape: clear() leaves no adjoint behind for the statements of the next recording") {
+  // clear() zeroes only the adjoints that a finished sweep leaves behind (those of inputs), so this
+  // checks that an index holding an input's gradient in one recording starts from 0 when the next
+  // recording reuses it for an intermediate.
+  Tape tape;
+  Var a = 2.0, b = 5.0;  // indices 1 and 2
+  Var y = a * b;
+  y.backward();
+  REQUIRE(b.grad() == 2.0);
+  tape.clear();
+  Var t = 3.0;        // index 1
+  Var u = t * t;      // index 2, where b's gradient was
+  Var v = u + t * 4;  // dv/dt = 2t + 4
+  v.backward();
+  CHECK(t.grad() == 10.0);
+  CHECK(u.grad() == 0.0);  // an intermediate: consumed
+}
+
+TEST_CASE("Tape: after a sweep interrupted by an exception, clear() still zeroes every adjoint") {
+  Tape tape;
+  Var x = 1.0;
+  Var a = x * 2.0;                                    // index 2
+  Var big = std::numeric_limits<double>::infinity();  // recorded without a guard: no check
+  Var y = a * big;  // the guarded sweep throws while adding inf to a's adjoint, leaving a unconsumed
+  {
+    tapegrad::AnomalyGuard guard;
+    REQUIRE_THROWS_AS(y.backward(), tapegrad::DomainError);
+  }
+  tape.clear();
+  Var t = 1.5;        // index 1
+  Var p = t * 2.0;    // index 2, where a's inf was left
+  Var r = p * p + t;  // dr/dt = 8 t + 1
+  r.backward();
+  CHECK(t.grad() == 13.0);
+}
+
+TEST_CASE("Tape: statements without arguments in long runs are swept correctly, wherever the run ends") {
+  // The sweep skips inputs eight at a time; runs of every length from 1 to 20 between two operations check
+  // that it stops at the right place.
+  Tape tape;
+  for (int run = 1; run <= 20; ++run) {
+    CAPTURE(run);
+    tape.clear();
+    Var x = 1.25;
+    Var s = x * x;
+    std::vector<Var> inputs;
+    for (int i = 0; i < run; ++i) inputs.emplace_back(0.5 * i);
+    Var t = s * inputs.back() + s;  // reads the newest input of the run
+    t.backward();
+    CHECK(x.grad() == 2.0 * 1.25 * (0.5 * (run - 1) + 1.0));
+    CHECK(inputs.back().grad() == 1.25 * 1.25);
+    for (int i = 0; i + 1 < run; ++i) CHECK(inputs[static_cast<std::size_t>(i)].grad() == 0.0);
+  }
 }
