@@ -24,7 +24,14 @@ if ! TAPEGRAD="$REPO" bash "$OUT/src/build.sh" "$OUT" >"$OUT/build.log" 2>&1; th
   echo "build.sh with TAPEGRAD failed (see $OUT/build.log); compiling autodiff/*.cpp directly" >&2
   FLAGS=(-O3 -DNDEBUG -std=c++20 -DWITH_TAPEGRAD)
   SRCS=("$OUT/src/main.cpp" "$OUT/src/hand.cpp" "$OUT/src/peer_adolc.cpp" "$OUT/src/peer_tapegrad.cpp"
-        "$REPO"/autodiff/*.cpp)
+        "$REPO"/autodiff/*.cpp "$REPO"/autodiff/detail/buffer.cpp "$REPO"/autodiff/detail/thread_pool.cpp
+        "$REPO"/autodiff/detail/gemm.cpp)
+  # gemm's kernels need their own instruction-set flags, as in CMakeLists.txt: compile them apart.
+  mkdir -p "$OUT/gemm"
+  g++ -O3 -DNDEBUG -std=c++20 -I"$REPO" -ffp-contract=fast -c "$REPO/autodiff/detail/gemm_generic.cpp" -o "$OUT/gemm/generic.o"
+  g++ -O3 -DNDEBUG -std=c++20 -I"$REPO" -ffp-contract=fast -mavx2 -mfma -c "$REPO/autodiff/detail/gemm_avx2.cpp" -o "$OUT/gemm/avx2.o"
+  g++ -O3 -DNDEBUG -std=c++20 -I"$REPO" -ffp-contract=fast -mavx512f -mfma -c "$REPO/autodiff/detail/gemm_avx512.cpp" -o "$OUT/gemm/avx512.o"
+  SRCS+=("$OUT"/gemm/*.o)
   EXTRA=()
   if [[ ${WITH_STAN:-0} == 1 ]]; then
     FLAGS+=(-DWITH_STAN)
@@ -32,7 +39,7 @@ if ! TAPEGRAD="$REPO" bash "$OUT/src/build.sh" "$OUT" >"$OUT/build.log" 2>&1; th
     EXTRA+=(-I/usr/lib/R/site-library/StanHeaders/include -I/usr/lib/R/site-library/RcppEigen/include
             -DBOOST_DISABLE_ASSERTS -Wno-ignored-attributes -Wno-deprecated-declarations)
   fi
-  g++ "${FLAGS[@]}" -I"$OUT/src" -I"$REPO" "${EXTRA[@]}" "${SRCS[@]}" -ladolc -o "$OUT/scalar_anchors"
+  g++ "${FLAGS[@]}" -I"$OUT/src" -I"$REPO" "${EXTRA[@]}" "${SRCS[@]}" -ladolc -pthread -o "$OUT/scalar_anchors"
 fi
 
 # ADOL-C reads its buffer sizes from ./.adolcrc (sizes as in the harness README).
