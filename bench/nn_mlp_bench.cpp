@@ -4,7 +4,8 @@
 // the cost nn adds over the primitives it is built from can be read off one run:
 //
 //   BM_NnMLP_<cfg>      clear the tape, model(x), loss, backward, optimizer.step(), optimizer.zero_grad()
-//   BM_TensorMLP_<cfg>  the raw tensor-op step (tensor_mlp_bench.cpp); ratios: bench/ratios.py --nn
+//   BM_TensorMLP_<cfg>  the raw tensor-op step (tensor_mlp_bench.cpp); ratios and the command: bench/README.md,
+//                       "nn over raw tensor ops"
 //
 // Same shapes, batch, learning rate and loss as tensor_mlp.hpp, and the same draws: the parameters, inputs
 // and targets are drawn from Generator(0) in TensorMlp's order and copied into the nn::MLP, so both steps
