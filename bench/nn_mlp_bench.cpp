@@ -4,11 +4,17 @@
 // the cost nn adds over the primitives it is built from can be read off one run:
 //
 //   BM_NnMLP_<cfg>      clear the tape, model(x), loss, backward, optimizer.step(), optimizer.zero_grad()
-//   BM_TensorMLP_<cfg>  the raw tensor-op step (tensor_mlp_bench.cpp); ratios: bench/ratios.py --nn
+//   BM_TensorMLP_<cfg>  the raw tensor-op step (tensor_mlp_bench.cpp); ratios and the command: bench/README.md,
+//                       "nn over raw tensor ops"
 //
-// Same shapes, batch, learning rate and loss as tensor_mlp.hpp; the draws differ (nn's initialisation).
+// Same shapes, batch, learning rate and loss as tensor_mlp.hpp, and the same draws: the parameters, inputs
+// and targets are drawn from Generator(0) in TensorMlp's order and copied into the nn::MLP, so both steps
+// start from the same values and report the same loss (A exactly: the same ops in the same order; B-D up
+// to rounding, since nn::cross_entropy picks the labels' log-probabilities where the raw step multiplies
+// by a one-hot matrix and sums).
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +35,11 @@ class NnMlp {
                 .out_features = config.sizes.back()}),
         optimizer_(model_.parameters(), {.lr = 0.01}) {
     Generator gen(0);
+    for (std::size_t l = 0; l < model_.num_layers(); ++l) {
+      const double bound = 1.0 / std::sqrt(static_cast<double>(config.sizes[l]));
+      copy_uniform(model_.layer(l).weight(), bound, gen);
+      copy_uniform(model_.layer(l).bias(), bound, gen);
+    }
     input_ = randn({config.batch, config.sizes.front()}, gen);
     const std::int64_t classes = config.sizes.back();
     if (config.mse) {
@@ -39,7 +50,9 @@ class NnMlp {
     }
   }
 
-  float step() {
+  // Not inlined, as TensorMlp::step is not: each step is one function to profile on its own
+  // (valgrind --tool=callgrind --toggle-collect='*NnMlp::step*').
+  [[gnu::noinline]] float step() {
     tape_.clear();
     const Tensor output = model_(input_);
     const Tensor loss = config_.mse ? nn::mse_loss(output, target_) : nn::cross_entropy(output, labels_);
@@ -50,6 +63,14 @@ class NnMlp {
   }
 
  private:
+  // TensorMlp's initialisation: uniform in +-bound, drawn as rand() then scaled, written into `param`.
+  static void copy_uniform(const Tensor& param, double bound, Generator& gen) {
+    const Tensor draw = rand(param.shape(), gen);
+    const float* u = draw.data<float>();
+    float* p = param.data<float>();
+    for (std::int64_t i = 0; i < param.numel(); ++i) p[i] = static_cast<float>(bound) * (2.0f * u[i] - 1.0f);
+  }
+
   MlpConfig config_;
   Tape tape_;
   nn::MLP model_;

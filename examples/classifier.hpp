@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // classifier.hpp: the recipe shared by the digits and iris examples and by their learning tests (so the
 // tests check the example's own code path): seeded stratified split, standardisation on the training part,
-// an MLP with ReLU, Adam, cross-entropy, fit() with a validation set, and the test accuracy.
+// an MLP with ReLU, Adam, cross-entropy, fit() with a validation set, and the test accuracy; and the
+// checkpoint of a trained classifier: its parameters plus the standardiser's statistics.
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 #include <vector>
@@ -68,6 +70,50 @@ inline TrainedClassifier train_classifier(const nn::Dataset& train_raw, const nn
                                 {.epochs = config.epochs, .validation = test, .progress = {.out = progress}});
   const nn::Evaluation result = nn::evaluate(*model, test);
   return {std::move(model), std::move(scaler), std::move(train), std::move(test), std::move(history), result};
+}
+
+/// Names under which save_classifier stores the standardizer's statistics, next to the model's parameters
+/// (which are all named "layers.*", so they cannot clash).
+inline constexpr const char* kSavedMean = "standardizer.mean";
+inline constexpr const char* kSavedScale = "standardizer.scale";
+
+/// Saves `model`'s parameters and `scaler`'s per-column mean and scale (float64 [features], under
+/// kSavedMean and kSavedScale) in one checkpoint, so a later load normalises inputs exactly as training
+/// did, whatever data it is given. Throws what nn::save_checkpoint throws (FileError, ...).
+/// Example: `save_classifier("digits.tgc", *r.model, *r.scaler);`
+inline void save_classifier(const std::filesystem::path& path, const nn::MLP& model,
+                            const nn::Standardizer& scaler) {
+  nn::NamedTensors tensors = model.named_parameters();
+  const std::int64_t features = scaler.num_features();
+  tensors.emplace_back(
+      kSavedMean, from<double>(std::vector<double>(scaler.mean().begin(), scaler.mean().end()), {features}));
+  tensors.emplace_back(
+      kSavedScale,
+      from<double>(std::vector<double>(scaler.scale().begin(), scaler.scale().end()), {features}));
+  nn::save_checkpoint(path, tensors);
+}
+
+/// A classifier read back by load_classifier.
+struct LoadedClassifier {
+  std::unique_ptr<nn::MLP> model;
+  std::unique_ptr<nn::Standardizer> scaler;  // the statistics saved with the model, not refitted
+};
+
+/// Builds an MLP of the given sizes and fills it, and a Standardizer, from a save_classifier file.
+/// Throws what nn::load_checkpoint throws: FileError for an unreadable or corrupt file, a missing or extra
+/// entry (e.g. a checkpoint of parameters only, without kSavedMean), ShapeError for other sizes than
+/// `features`, `classes` and `hidden`; and DomainError for saved statistics a Standardizer refuses.
+/// Example: `auto c = load_classifier("digits.tgc", 64, 10, {64}); auto x = c.scaler->transform(raw);`
+inline LoadedClassifier load_classifier(const std::filesystem::path& path, std::int64_t features,
+                                        std::int64_t classes, const std::vector<std::int64_t>& hidden) {
+  auto model = std::make_unique<nn::MLP>(classifier_options(features, classes, hidden));
+  const Tensor mean = zeros({features}, Dtype::float64), scale = zeros({features}, Dtype::float64);
+  nn::NamedTensors destination = model->named_parameters();
+  destination.emplace_back(kSavedMean, mean);
+  destination.emplace_back(kSavedScale, scale);
+  nn::load_checkpoint(path, destination);  // checks the whole file first; writes into the tensors above
+  auto scaler = std::make_unique<nn::Standardizer>(mean.to_vector<double>(), scale.to_vector<double>());
+  return {std::move(model), std::move(scaler)};
 }
 
 /// The seeded, stratified train/test split of `data` (config.test_fraction, config.seed).

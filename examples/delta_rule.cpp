@@ -14,9 +14,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <nn/nn.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "examples/example_support.hpp"
 
 namespace {
 
@@ -28,6 +29,7 @@ double sigmoid(double z) {
 
 int main(int argc, char** argv) {
   namespace nn = tapegrad::nn;
+  namespace ex = tapegrad::examples;
   using tapegrad::Tensor;
   std::uint64_t seed = 7;
   std::filesystem::path out = "tapegrad_out";
@@ -51,13 +53,7 @@ int main(int argc, char** argv) {
   net.parameter("layers.0.bias").data<double>()[1] = -0.2;
   net.parameter("layers.1.bias").data<double>()[0] = 0.3;
   net.parameter("layers.1.bias").data<double>()[1] = -0.1;
-  std::printf("%s",
-              [&] {
-                std::ostringstream s;
-                s << net << "\n";
-                return s.str();
-              }()
-                  .c_str());
+  ex::print_model(net);
 
   // tapegrad: forward, E = ½‖o − t‖² for the single example, one reverse sweep.
   tapegrad::Tape tape;
@@ -142,9 +138,6 @@ int main(int argc, char** argv) {
                      .x_label = "o_i * delta_j (seed's formula, by hand)",
                      .y_label = "dE/dw_ij (tapegrad)"});
   chart.line(diagonal, diagonal, "y = x").scatter(px, py, classes, {"input -> hidden", "hidden -> output"});
-  std::filesystem::create_directories(out);
-  const std::filesystem::path svg = out / "delta_rule.svg";
-  chart.save(svg);
-  std::printf("wrote %s\n", svg.string().c_str());
+  ex::write_chart(chart, out, "delta_rule.svg");
   return max_diff <= 1e-12 ? 0 : 1;
 }

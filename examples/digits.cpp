@@ -2,8 +2,10 @@
 // digits.cpp: the flagship. Handwritten digits (the UCI optical digits, 1,797 8x8 images shipped in
 // examples/data/) classified by a 64-64-10 ReLU MLP trained with Adam on cross-entropy: seeded stratified
 // split, standardisation, a progress bar, test accuracy, confusion matrix, a picture of test digits with
-// their predicted labels, a loss curve and a checkpoint that `--load` evaluates without training.
-// `--mnist DIR` trains on MNIST's IDX files instead, when you have them.
+// their predicted labels, a loss curve and a checkpoint that `--load` evaluates without training. The
+// checkpoint holds the standardiser's mean and scale next to the parameters, so `--load` normalises the
+// test images exactly as training did, without refitting anything.
+// `--mnist DIR` trains on MNIST's IDX files instead, when you have them; its outputs are named mnist_*.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -73,8 +75,9 @@ void save_predictions(const fs::path& path, const Tensor& raw_features, std::int
                                         .caption_colors = colors}));
 }
 
+/// Test accuracy, loss and confusion matrix, and the picture `<prefix>_predictions.svg` in `out_dir`.
 void report(nn::Module& model, const nn::Dataset& test, const Tensor& raw_test_features, std::int64_t side,
-            const fs::path& out_dir) {
+            const fs::path& out_dir, const std::string& prefix) {
   const nn::Evaluation e = nn::evaluate(model, test);
   const std::vector<std::int64_t> predicted = nn::predict_classes(model, test.features());
   const std::vector<std::int64_t> truth(test.labels().begin(), test.labels().end());
@@ -82,7 +85,7 @@ void report(nn::Module& model, const nn::Dataset& test, const Tensor& raw_test_f
               static_cast<long long>(e.accuracy * static_cast<double>(test.size()) + 0.5),
               static_cast<long long>(test.size()), e.loss);
   print_confusion(truth, predicted, test.num_classes());
-  const fs::path picture = out_dir / "digits_predictions.svg";
+  const fs::path picture = out_dir / (prefix + "_predictions.svg");
   save_predictions(picture, raw_test_features, side, truth, predicted, 48);
   std::printf("wrote %s\n", picture.c_str());
 }
@@ -113,6 +116,7 @@ int main(int argc, char** argv) try {
   const fs::path out = out_dir;
   fs::create_directories(out);
   std::int64_t side = 8;
+  const std::string prefix = mnist_dir.empty() ? "digits" : "mnist";  // the output files' names
   nn::TrainTestSplit raw = [&] {
     if (mnist_dir.empty()) {
       const nn::Dataset digits = nn::load_csv(fs::path(data_dir) / "digits.csv");
@@ -130,13 +134,13 @@ int main(int argc, char** argv) try {
               static_cast<long long>(raw.test.size()), static_cast<unsigned long long>(config.seed));
 
   if (!load_path.empty()) {
-    // A fresh model filled from the checkpoint (checked whole before anything changes), and the standardiser
-    // refitted on the same seeded training split, so the test features are exactly those of training.
-    nn::MLP model(ex::classifier_options(raw.train.num_features(), raw.train.num_classes(), config.hidden));
-    nn::load_checkpoint(load_path, model.named_parameters());
-    const nn::Standardizer scaler(raw.train);
-    std::printf("loaded %s: %s\n", load_path.c_str(), model.repr().c_str());
-    report(model, scaler.transform(raw.test), raw.test.features(), side, out);
+    // A fresh model and standardiser filled from the checkpoint (checked whole before anything changes):
+    // the test images are normalised with the training statistics saved there, not refitted here.
+    const ex::LoadedClassifier loaded =
+        ex::load_classifier(load_path, raw.train.num_features(), raw.train.num_classes(), config.hidden);
+    std::printf("loaded %s: %s, with the standardisation statistics of its training data\n",
+                load_path.c_str(), loaded.model->repr().c_str());
+    report(*loaded.model, loaded.scaler->transform(raw.test), raw.test.features(), side, out, prefix);
     return 0;
   }
 
@@ -145,19 +149,20 @@ int main(int argc, char** argv) try {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << *r.model << "\n";
   std::printf("trained %lld epochs in %.1f s\n", static_cast<long long>(r.history.size()), seconds);
-  report(*r.model, r.test, raw.test.features(), side, out);
+  report(*r.model, r.test, raw.test.features(), side, out, prefix);
 
   nn::plot::Chart chart(
-      {.title = "digits: cross-entropy per epoch", .x_label = "epoch", .y_label = "loss", .log_y = true});
+      {.title = prefix + ": cross-entropy per epoch", .x_label = "epoch", .y_label = "loss", .log_y = true});
   const std::vector<double> epochs = r.history.column("epoch");
   chart.line(epochs, r.history.column("train_loss"), "train")
       .line(epochs, r.history.column("val_loss"), "test");
-  chart.save(out / "digits_loss.svg");
-  r.history.save_csv(out / "digits_history.csv");
-  nn::save_checkpoint(out / "digits.tgc", r.model->named_parameters());
-  std::printf("wrote %s\nwrote %s\nsaved %s (evaluate it again with --load)\n",
-              (out / "digits_loss.svg").c_str(), (out / "digits_history.csv").c_str(),
-              (out / "digits.tgc").c_str());
+  const fs::path loss_svg = out / (prefix + "_loss.svg"), history_csv = out / (prefix + "_history.csv"),
+                 checkpoint = out / (prefix + ".tgc");
+  chart.save(loss_svg);
+  r.history.save_csv(history_csv);
+  ex::save_classifier(checkpoint, *r.model, *r.scaler);
+  std::printf("wrote %s\nwrote %s\nsaved %s (evaluate it again with --load)\n", loss_svg.c_str(),
+              history_csv.c_str(), checkpoint.c_str());
   return r.test_result.accuracy >= 0.95 || !mnist_dir.empty() ? 0 : 1;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "digits: %s\n", e.what());

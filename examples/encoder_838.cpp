@@ -12,13 +12,15 @@
 #include <filesystem>
 #include <nn/nn.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "examples/example_support.hpp"
 
 int main(int argc, char** argv) {
   namespace nn = tapegrad::nn;
   namespace plot = nn::plot;
+  namespace ex = tapegrad::examples;
   using tapegrad::Tensor;
   int epochs = 3000;
   double lr = 0.05;
@@ -41,25 +43,13 @@ int main(int argc, char** argv) {
       {.in_features = n, .hidden = {code_bits}, .out_features = n, .activation = nn::Activation::sigmoid},
       gen);
   nn::Adam opt(net.parameters(), {.lr = lr});
-  std::printf("%s",
-              [&] {
-                std::ostringstream s;
-                s << net << "\n";
-                return s.str();
-              }()
-                  .c_str());
+  ex::print_model(net);
 
   tapegrad::Tape tape;
   double last_loss = 0.0;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    tape.clear();
-    opt.zero_grad();
-    const Tensor loss = nn::cross_entropy(net(x), labels);
-    loss.backward();
-    opt.step();
-    last_loss = loss.item();
-    if (epoch == 1 || epoch % (epochs / 5 > 0 ? epochs / 5 : 1) == 0)
-      std::printf("epoch %5d  cross-entropy %.6f\n", epoch, last_loss);
+    last_loss = ex::train_step(tape, opt, [&] { return nn::cross_entropy(net(x), labels); });
+    if (ex::is_report_epoch(epoch, epochs)) std::printf("epoch %5d  cross-entropy %.6f\n", epoch, last_loss);
   }
 
   tapegrad::NoGradGuard no_grad;
@@ -97,9 +87,6 @@ int main(int argc, char** argv) {
                      .x_label = "hidden unit",
                      .y_label = "pattern (the one-hot input)"});
   chart.heatmap(grid, {.label = "activation"});
-  std::filesystem::create_directories(out);
-  const std::filesystem::path svg = out / "encoder_838.svg";
-  chart.save(svg);
-  std::printf("wrote %s\n", svg.string().c_str());
+  ex::write_chart(chart, out, "encoder_838.svg");
   return reconstructed == n ? 0 : 1;
 }

@@ -15,6 +15,8 @@
 #include <nn/plot/chart.hpp>
 #include <vector>
 
+#include "examples/example_support.hpp"
+
 int main(int argc, char** argv) {
   using tapegrad::Var;
   constexpr double x1 = 1.0, x2 = 1.0, t = 0.0;  // the training case
@@ -80,9 +82,6 @@ int main(int argc, char** argv) {
                      .x_label = "w1",
                      .y_label = "w2"});
   chart.heatmap(surface, {.levels = 12, .label = "error E"}).path(path_w1, path_w2, "descent path");
-  std::filesystem::create_directories(out);
-  const std::filesystem::path svg = out / "linear_neuron.svg";
-  chart.save(svg);
-  std::printf("wrote %s\n", svg.string().c_str());
+  tapegrad::examples::write_chart(chart, out, "linear_neuron.svg");
   return agree ? 0 : 1;
 }

@@ -10,12 +10,14 @@
 #include <filesystem>
 #include <nn/nn.hpp>
 #include <numbers>
-#include <sstream>
 #include <vector>
+
+#include "examples/example_support.hpp"
 
 int main(int argc, char** argv) {
   namespace nn = tapegrad::nn;
   namespace plot = nn::plot;
+  namespace ex = tapegrad::examples;
   using tapegrad::Tensor;
   int epochs = 300;
   std::int64_t points = 256, hidden = 16, batch_size = 32;
@@ -47,27 +49,14 @@ int main(int argc, char** argv) {
       {.in_features = 1, .hidden = {hidden, hidden}, .out_features = 1, .activation = nn::Activation::tanh},
       gen);
   nn::Adam opt(net.parameters(), {.lr = lr});
-  std::printf("%s",
-              [&] {
-                std::ostringstream s;
-                s << net << "\n";
-                return s.str();
-              }()
-                  .c_str());
+  ex::print_model(net);
 
   tapegrad::Tape tape;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    double total = 0.0;
-    for (const nn::Batch& batch : loader) {
-      tape.clear();
-      opt.zero_grad();
-      const Tensor loss = nn::mse_loss(net(batch.features), batch.targets);
-      loss.backward();
-      opt.step();
-      total += loss.item() * static_cast<double>(batch.size());
-    }
-    if (epoch == 1 || epoch % (epochs / 5 > 0 ? epochs / 5 : 1) == 0)
-      std::printf("epoch %5d  train MSE %.6f\n", epoch, total / static_cast<double>(points));
+    const double mse = ex::train_epoch(tape, opt, loader, [&](const nn::Batch& batch) {
+      return nn::mse_loss(net(batch.features), batch.targets);
+    });
+    if (ex::is_report_epoch(epoch, epochs)) std::printf("epoch %5d  train MSE %.6f\n", epoch, mse);
   }
 
   tapegrad::NoGradGuard no_grad;
@@ -83,9 +72,6 @@ int main(int argc, char** argv) {
        .x_label = "x",
        .y_label = "y"});
   chart.line(px, target, "sin(x)").line(px, fitted, "network");
-  std::filesystem::create_directories(out);
-  const std::filesystem::path svg = out / "sin_regression.svg";
-  chart.save(svg);
-  std::printf("wrote %s\n", svg.string().c_str());
+  ex::write_chart(chart, out, "sin_regression.svg");
   return mse < 1e-2 ? 0 : 1;
 }

@@ -11,8 +11,9 @@
 #include <filesystem>
 #include <nn/nn.hpp>
 #include <numbers>
-#include <sstream>
 #include <vector>
+
+#include "examples/example_support.hpp"
 
 namespace {
 
@@ -45,7 +46,7 @@ std::vector<std::int64_t> predict(const tapegrad::Tensor& logits) {
 int main(int argc, char** argv) {
   namespace nn = tapegrad::nn;
   namespace plot = nn::plot;
-  using tapegrad::Tensor;
+  namespace ex = tapegrad::examples;
   int epochs = 100;
   std::int64_t per_moon = 100, hidden = 16, batch_size = 32;
   double noise = 0.1, lr = 0.01;
@@ -67,13 +68,7 @@ int main(int argc, char** argv) {
   nn::DataLoader loader(data, {.batch_size = batch_size, .shuffle = true, .seed = seed});
   nn::MLP net({.in_features = 2, .hidden = {hidden, hidden}, .out_features = 2}, gen);  // ReLU hidden units
   nn::Adam opt(net.parameters(), {.lr = lr});
-  std::printf("%s",
-              [&] {
-                std::ostringstream s;
-                s << net << "\n";
-                return s.str();
-              }()
-                  .c_str());
+  ex::print_model(net);
 
   tapegrad::Tape tape;
   const auto accuracy = [&] {
@@ -84,18 +79,11 @@ int main(int argc, char** argv) {
     return static_cast<double>(correct) / static_cast<double>(predicted.size());
   };
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    double total = 0.0;
-    for (const nn::Batch& batch : loader) {
-      tape.clear();
-      opt.zero_grad();
-      const Tensor loss = nn::cross_entropy(net(batch.features), batch.labels);
-      loss.backward();
-      opt.step();
-      total += loss.item() * static_cast<double>(batch.size());
-    }
-    if (epoch == 1 || epoch % (epochs / 5 > 0 ? epochs / 5 : 1) == 0)
-      std::printf("epoch %4d  cross-entropy %.4f  accuracy %.3f\n", epoch,
-                  total / static_cast<double>(data.size()), accuracy());
+    const double loss = ex::train_epoch(tape, opt, loader, [&](const nn::Batch& batch) {
+      return nn::cross_entropy(net(batch.features), batch.labels);
+    });
+    if (ex::is_report_epoch(epoch, epochs))
+      std::printf("epoch %4d  cross-entropy %.4f  accuracy %.3f\n", epoch, loss, accuracy());
   }
   const double final_accuracy = accuracy();
   std::printf("accuracy on the %lld points: %.3f\n", static_cast<long long>(data.size()), final_accuracy);
@@ -104,14 +92,7 @@ int main(int argc, char** argv) {
   tapegrad::NoGradGuard no_grad;
   tape.clear();
   plot::Grid regions = plot::Grid::over(-1.6, 2.6, -1.1, 1.6, 140, 90);
-  std::vector<float> grid_points;
-  for (std::int64_t r = 0; r < regions.rows; ++r)
-    for (std::int64_t c = 0; c < regions.columns; ++c) {
-      grid_points.push_back(static_cast<float>(regions.x_center(c)));
-      grid_points.push_back(static_cast<float>(regions.y_center(r)));
-    }
-  const std::vector<std::int64_t> grid_classes =
-      predict(net(tapegrad::from<float>(grid_points, {regions.rows * regions.columns, 2})));
+  const std::vector<std::int64_t> grid_classes = predict(net(ex::grid_points(regions)));
   for (std::size_t i = 0; i < grid_classes.size(); ++i)
     regions.values[i] = static_cast<double>(grid_classes[i]);
   const std::vector<double> xy = data.features().to_vector<double>();
@@ -126,9 +107,6 @@ int main(int argc, char** argv) {
   plot::Chart chart({.width = 640, .height = 460, .title = title, .x_label = "x1", .y_label = "x2"});
   chart.heatmap(regions, {.style = plot::HeatmapStyle::classes})
       .scatter(px, py, labels, {"moon 0", "moon 1"});
-  std::filesystem::create_directories(out);
-  const std::filesystem::path svg = out / "two_moons.svg";
-  chart.save(svg);
-  std::printf("wrote %s\n", svg.string().c_str());
+  ex::write_chart(chart, out, "two_moons.svg");
   return final_accuracy >= 0.95 ? 0 : 1;
 }

@@ -9,12 +9,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <nn/nn.hpp>
-#include <sstream>
 #include <vector>
+
+#include "examples/example_support.hpp"
 
 int main(int argc, char** argv) {
   namespace nn = tapegrad::nn;
   namespace plot = nn::plot;
+  namespace ex = tapegrad::examples;
   using tapegrad::Tensor;
   int epochs = 2000;
   std::int64_t hidden = 4;
@@ -39,25 +41,14 @@ int main(int argc, char** argv) {
                .output_activation = nn::Activation::sigmoid},
               gen);
   nn::SGD opt(net.parameters(), {.lr = lr, .momentum = 0.9});
-  std::printf("%s",
-              [&] {
-                std::ostringstream s;
-                s << net << "\n";
-                return s.str();
-              }()
-                  .c_str());
+  ex::print_model(net);
 
   tapegrad::Tape tape;
   nn::History history;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    tape.clear();
-    opt.zero_grad();
-    const Tensor loss = nn::half_squared_error(net(x), t);
-    loss.backward();
-    opt.step();
-    history.append({.train_loss = loss.item()});
-    if (epoch == 1 || epoch % (epochs / 5 > 0 ? epochs / 5 : 1) == 0)
-      std::printf("epoch %5d  E = %.6f\n", epoch, loss.item());
+    const double e = ex::train_step(tape, opt, [&] { return nn::half_squared_error(net(x), t); });
+    history.append({.train_loss = e});
+    if (ex::is_report_epoch(epoch, epochs)) std::printf("epoch %5d  E = %.6f\n", epoch, e);
   }
 
   tapegrad::NoGradGuard no_grad;
@@ -75,14 +66,7 @@ int main(int argc, char** argv) {
 
   // Decision regions: the network on a grid over the input square, evaluated as one batch.
   plot::Grid regions = plot::Grid::over(-0.5, 1.5, -0.5, 1.5, 100, 100);
-  std::vector<float> grid_points;
-  for (std::int64_t r = 0; r < regions.rows; ++r)
-    for (std::int64_t c = 0; c < regions.columns; ++c) {
-      grid_points.push_back(static_cast<float>(regions.x_center(c)));
-      grid_points.push_back(static_cast<float>(regions.y_center(r)));
-    }
-  const std::vector<double> grid_out =
-      net(tapegrad::from<float>(grid_points, {regions.rows * regions.columns, 2})).to_vector<double>();
+  const std::vector<double> grid_out = net(ex::grid_points(regions)).to_vector<double>();
   for (std::size_t i = 0; i < grid_out.size(); ++i) regions.values[i] = grid_out[i] > 0.5 ? 1.0 : 0.0;
   const std::vector<double> px = {0, 0, 1, 1}, py = {0, 1, 0, 1};
   const std::vector<std::int64_t> classes = {0, 1, 1, 0};
@@ -95,10 +79,7 @@ int main(int argc, char** argv) {
   plot::Chart curve({.title = "XOR: training loss", .x_label = "epoch", .y_label = "E", .log_y = true});
   curve.line(history.column("train_loss"), "E = 1/2n sum ||o - t||^2");
 
-  std::filesystem::create_directories(out);
-  map.save(out / "xor_regions.svg");
-  curve.save(out / "xor_loss.svg");
-  std::printf("wrote %s and %s\n", (out / "xor_regions.svg").string().c_str(),
-              (out / "xor_loss.svg").string().c_str());
+  ex::write_chart(map, out, "xor_regions.svg");
+  ex::write_chart(curve, out, "xor_loss.svg");
   return correct == 4 ? 0 : 1;
 }

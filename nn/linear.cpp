@@ -57,6 +57,8 @@ std::string Linear::extra_repr() const {
 
 Tensor Linear::forward(const Tensor& x) {
   detail::check_features(x, options_.in_features, options_.dtype, *this);
+  // A batch [m, in] with a bias is the common case: linear() records it as one op instead of two.
+  if (options_.bias && x.dim() == 2) return linear(x, weight(), parameter_at(bias_slot_));
   Tensor y = detail::matmul_last_dim(x, weight());
   return options_.bias ? y + bias() : y;
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "autodiff/error.hpp"
+
 namespace tapegrad::nn {
 
 namespace {
@@ -51,6 +53,19 @@ Standardizer::Standardizer(const Tensor& features) {
     fit_columns(features.data<float>(), n, d, mean_, scale_);
   else
     fit_columns(features.data<double>(), n, d, mean_, scale_);
+}
+
+Standardizer::Standardizer(std::span<const double> mean, std::span<const double> scale)
+    : mean_(mean.begin(), mean.end()), scale_(scale.begin(), scale.end()) {
+  TAPEGRAD_CHECK(!mean_.empty() && mean_.size() == scale_.size(), DomainError,
+                 "Standardizer: expected as many means as scales (at least one), got ", mean_.size(),
+                 " means and ", scale_.size(), " scales");
+  for (std::size_t j = 0; j < mean_.size(); ++j) {
+    TAPEGRAD_CHECK(std::isfinite(mean_[j]), DomainError, "Standardizer: mean[", j, "] = ", mean_[j],
+                   " is not finite");
+    TAPEGRAD_CHECK(std::isfinite(scale_[j]) && scale_[j] > 0.0, DomainError, "Standardizer: scale[", j,
+                   "] = ", scale_[j], " is not a finite positive number");
+  }
 }
 
 Tensor Standardizer::apply(const Tensor& x, bool inverse, const char* op) const {

@@ -25,6 +25,12 @@ class Standardizer {
   /// Fits on a dataset's features. Example: `nn::Standardizer scaler(split.train);`
   explicit Standardizer(const Dataset& train) : Standardizer(train.features()) {}
 
+  /// Restores a fitted standardizer from its saved statistics (mean() and scale() of the original), so a
+  /// model loaded elsewhere sees inputs normalised exactly as in training. Throws DomainError naming the
+  /// offending column unless both are non-empty and of one length, every mean is finite and every scale
+  /// finite and positive. Example: `nn::Standardizer scaler(saved_mean, saved_scale);`
+  Standardizer(std::span<const double> mean, std::span<const double> scale);
+
   /// (x - mean) / scale per column: a new leaf tensor of x's shape and dtype.
   /// Throws ShapeError unless x is 2-D with num_features() columns.
   Tensor transform(const Tensor& x) const;

@@ -18,27 +18,32 @@ void LRScheduler::step() {
   optimizer_.set_lr(last_lr_);
 }
 
-StepLR::StepLR(Optimizer& optimizer, const StepLROptions& options)
-    : LRScheduler(optimizer), options_(options) {
+template <>
+void ClosedFormLR<StepLROptions>::check_options(const StepLROptions& options) {
   TAPEGRAD_CHECK(options.step_size > 0 && options.gamma >= 0.0, DomainError,
                  "StepLR: expected step_size > 0 and gamma >= 0, got step_size = ", options.step_size,
                  ", gamma = ", options.gamma);
 }
 
-double StepLR::lr_at(std::int64_t epoch) const {
+template <>
+double ClosedFormLR<StepLROptions>::lr_at(std::int64_t epoch) const {
   return base_lr() * std::pow(options_.gamma, static_cast<double>(epoch / options_.step_size));
 }
 
-CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, const CosineAnnealingLROptions& options)
-    : LRScheduler(optimizer), options_(options) {
+template <>
+void ClosedFormLR<CosineAnnealingLROptions>::check_options(const CosineAnnealingLROptions& options) {
   TAPEGRAD_CHECK(options.T_max > 0 && options.eta_min >= 0.0, DomainError,
                  "CosineAnnealingLR: expected T_max > 0 and eta_min >= 0, got T_max = ", options.T_max,
                  ", eta_min = ", options.eta_min);
 }
 
-double CosineAnnealingLR::lr_at(std::int64_t epoch) const {
+template <>
+double ClosedFormLR<CosineAnnealingLROptions>::lr_at(std::int64_t epoch) const {
   const double phase = std::numbers::pi * static_cast<double>(epoch) / static_cast<double>(options_.T_max);
   return options_.eta_min + (base_lr() - options_.eta_min) * (1.0 + std::cos(phase)) / 2.0;
 }
+
+template class ClosedFormLR<StepLROptions>;
+template class ClosedFormLR<CosineAnnealingLROptions>;
 
 }  // namespace tapegrad::nn

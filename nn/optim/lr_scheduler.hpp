@@ -37,6 +37,23 @@ class LRScheduler {
   std::int64_t last_epoch_ = 0;
 };
 
+/// A schedule given by its options type: the options are checked once (DomainError naming the schedule
+/// and the offending values) and lr_at evaluates the closed form. Each Options type below specialises
+/// check_options and lr_at in lr_scheduler.cpp; use the aliases StepLR and CosineAnnealingLR.
+template <class Options>
+class ClosedFormLR : public LRScheduler {
+ public:
+  ClosedFormLR(Optimizer& optimizer, const Options& options) : LRScheduler(optimizer), options_(options) {
+    check_options(options);
+  }
+  double lr_at(std::int64_t epoch) const override;
+  const Options& options() const noexcept { return options_; }
+
+ private:
+  static void check_options(const Options& options);
+  Options options_;
+};
+
 /// Options of StepLR (PyTorch's names and default gamma). Example: `{.step_size = 30, .gamma = 0.1}`.
 struct StepLROptions {
   std::int64_t step_size = 1;
@@ -44,15 +61,9 @@ struct StepLROptions {
 };
 
 /// lr = base_lr · gamma^floor(epoch / step_size): decays by gamma every step_size epochs.
-class StepLR : public LRScheduler {
- public:
-  /// Throws DomainError unless step_size > 0 and gamma >= 0.
-  StepLR(Optimizer& optimizer, const StepLROptions& options);
-  double lr_at(std::int64_t epoch) const override;
-
- private:
-  StepLROptions options_;
-};
+/// The constructor throws DomainError unless step_size > 0 and gamma >= 0.
+/// Example: `nn::StepLR schedule(opt, {.step_size = 30, .gamma = 0.1});`
+using StepLR = ClosedFormLR<StepLROptions>;
 
 /// Options of CosineAnnealingLR (PyTorch's names). Example: `{.T_max = 100, .eta_min = 1e-5}`.
 struct CosineAnnealingLROptions {
@@ -62,14 +73,17 @@ struct CosineAnnealingLROptions {
 
 /// lr = eta_min + (base_lr − eta_min) · (1 + cos(π · epoch / T_max)) / 2: from base_lr down to eta_min
 /// at epoch T_max along half a cosine (and back up after, as PyTorch's schedule does).
-class CosineAnnealingLR : public LRScheduler {
- public:
-  /// Throws DomainError unless T_max > 0 and eta_min >= 0.
-  CosineAnnealingLR(Optimizer& optimizer, const CosineAnnealingLROptions& options);
-  double lr_at(std::int64_t epoch) const override;
+/// The constructor throws DomainError unless T_max > 0 and eta_min >= 0.
+/// Example: `nn::CosineAnnealingLR schedule(opt, {.T_max = 100});`
+using CosineAnnealingLR = ClosedFormLR<CosineAnnealingLROptions>;
 
- private:
-  CosineAnnealingLROptions options_;
-};
+template <>
+void ClosedFormLR<StepLROptions>::check_options(const StepLROptions& options);
+template <>
+double ClosedFormLR<StepLROptions>::lr_at(std::int64_t epoch) const;
+template <>
+void ClosedFormLR<CosineAnnealingLROptions>::check_options(const CosineAnnealingLROptions& options);
+template <>
+double ClosedFormLR<CosineAnnealingLROptions>::lr_at(std::int64_t epoch) const;
 
 }  // namespace tapegrad::nn

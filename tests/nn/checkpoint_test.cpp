@@ -41,6 +41,19 @@ std::size_t files_in(const std::filesystem::path& dir) {
   return n;
 }
 
+// model(0.0) saved as m.tgc in a fresh directory, the file's bytes (for the tests that damage a copy),
+// and a destination model(50.0) with its values before any load.
+struct SavedModel {
+  TempDir dir;
+  std::string bytes;
+  NamedTensors destination = model(50.0);
+  std::vector<std::vector<double>> before = values_of(destination);
+  SavedModel() {
+    tapegrad::nn::save_checkpoint(dir / "m.tgc", model(0.0));
+    bytes = read_file(dir / "m.tgc");
+  }
+};
+
 }  // namespace
 
 TEST_CASE("checkpoint: float32 and float64 tensors round-trip bit for bit") {
@@ -62,15 +75,13 @@ TEST_CASE("checkpoint: float32 and float64 tensors round-trip bit for bit") {
   CHECK(contents.optimizer_state.empty());
 }
 
-TEST_CASE("checkpoint: loading writes into the destination tensors themselves") {
-  TempDir dir;
-  tapegrad::nn::save_checkpoint(dir / "m.tgc", model(0.0));
+TEST_CASE_FIXTURE(SavedModel, "checkpoint: loading writes into the destination tensors themselves") {
   const Tensor w = tapegrad::zeros({2, 3}).requires_grad_();
   const Tensor alias = w;  // e.g. the handle a Linear module keeps
-  const NamedTensors destination{{"layer1.weight", w},
-                                 {"layer1.bias", tapegrad::zeros({2})},
-                                 {"scale", tapegrad::zeros({}, Dtype::float64)}};
-  tapegrad::nn::load_checkpoint(dir / "m.tgc", destination);
+  const NamedTensors targets{{"layer1.weight", w},
+                             {"layer1.bias", tapegrad::zeros({2})},
+                             {"scale", tapegrad::zeros({}, Dtype::float64)}};
+  tapegrad::nn::load_checkpoint(dir / "m.tgc", targets);
   CHECK(alias.to_vector<float>() == std::vector<float>{1.5f, -2, 3, 4, 5, 6});
   CHECK(w.requires_grad());
 }
@@ -94,9 +105,7 @@ TEST_CASE("checkpoint: optimizer state round-trips, and is ignored when only par
                        doctest::Contains("has no optimizer state 'layer1.weight.momentum'"), FileError);
 }
 
-TEST_CASE("checkpoint: saving again replaces the file atomically") {
-  TempDir dir;
-  tapegrad::nn::save_checkpoint(dir / "m.tgc", model(0.0));
+TEST_CASE_FIXTURE(SavedModel, "checkpoint: saving again replaces the file atomically") {
   tapegrad::nn::save_checkpoint(dir / "m.tgc", model(1.0));
   CHECK(files_in(dir.path()) == 1);
   const NamedTensors loaded = model(5.0);
@@ -127,12 +136,7 @@ TEST_CASE("checkpoint: bad lists are rejected before anything is written") {
   CHECK(files_in(dir.path()) == 0);
 }
 
-TEST_CASE("checkpoint: a truncated file is an error and the model is untouched") {
-  TempDir dir;
-  tapegrad::nn::save_checkpoint(dir / "m.tgc", model(0.0));
-  const std::string bytes = read_file(dir / "m.tgc");
-  const NamedTensors destination = model(50.0);
-  const auto before = values_of(destination);
+TEST_CASE_FIXTURE(SavedModel, "checkpoint: a truncated file is an error and the model is untouched") {
   write_file(dir / "cut.tgc", bytes.substr(0, bytes.size() - 10));
   const std::string expected = "cut.tgc is truncated: its header records " + std::to_string(bytes.size()) +
                                " bytes, the file has " + std::to_string(bytes.size() - 10);
@@ -151,12 +155,7 @@ TEST_CASE("checkpoint: a truncated file is an error and the model is untouched")
   CHECK(values_of(destination) == before);
 }
 
-TEST_CASE("checkpoint: a flipped byte fails the checksum and the model is untouched") {
-  TempDir dir;
-  tapegrad::nn::save_checkpoint(dir / "m.tgc", model(0.0));
-  const std::string bytes = read_file(dir / "m.tgc");
-  const NamedTensors destination = model(50.0);
-  const auto before = values_of(destination);
+TEST_CASE_FIXTURE(SavedModel, "checkpoint: a flipped byte fails the checksum and the model is untouched") {
   // One byte in the data, one in an entry's name, one in the counts of the header.
   for (const std::size_t at : {bytes.size() - 6, std::size_t{36}, std::size_t{24}}) {
     CAPTURE(at);
@@ -169,10 +168,7 @@ TEST_CASE("checkpoint: a flipped byte fails the checksum and the model is untouc
   }
 }
 
-TEST_CASE("checkpoint: wrong magic and version are errors naming the file") {
-  TempDir dir;
-  tapegrad::nn::save_checkpoint(dir / "m.tgc", model(0.0));
-  std::string bytes = read_file(dir / "m.tgc");
+TEST_CASE_FIXTURE(SavedModel, "checkpoint: wrong magic and version are errors naming the file") {
   write_file(dir / "text.tgc", "name,value\nw,1\n" + std::string(40, ' '));
   CHECK_THROWS_WITH_AS(tapegrad::nn::read_checkpoint(dir / "text.tgc"),
                        doctest::Contains("text.tgc is not a tapegrad checkpoint"), FileError);
@@ -185,12 +181,10 @@ TEST_CASE("checkpoint: wrong magic and version are errors naming the file") {
                        doctest::Contains("absent.tgc: No such file or directory"), FileError);
 }
 
-TEST_CASE("checkpoint: a shape or dtype that differs names the entry, and the model is untouched") {
-  TempDir dir;
-  tapegrad::nn::save_checkpoint(dir / "m.tgc", model(0.0));
-  NamedTensors destination = model(50.0);
+TEST_CASE_FIXTURE(SavedModel,
+                  "checkpoint: a shape or dtype that differs names the entry, and the model is untouched") {
   destination[1].second = tapegrad::full({3}, 7.0);  // layer1.bias is [2] in the file
-  const auto before = values_of(destination);
+  before = values_of(destination);
   CHECK_THROWS_WITH_AS(
       tapegrad::nn::load_checkpoint(dir / "m.tgc", destination),
       doctest::Contains(
@@ -207,12 +201,11 @@ TEST_CASE("checkpoint: a shape or dtype that differs names the entry, and the mo
   CHECK(values_of(wrong_dtype)[0] == values_of(model(50.0))[0]);
 }
 
-TEST_CASE("checkpoint: a missing or an unexpected name is an error, and the model is untouched") {
-  TempDir dir;
-  tapegrad::nn::save_checkpoint(dir / "m.tgc", model(0.0));
-  NamedTensors extra = model(50.0);
+TEST_CASE_FIXTURE(SavedModel,
+                  "checkpoint: a missing or an unexpected name is an error, and the model is untouched") {
+  NamedTensors extra = destination;
   extra.emplace_back("layer2.weight", tapegrad::zeros({2, 2}));
-  const auto before = values_of(extra);
+  before = values_of(extra);
   CHECK_THROWS_WITH_AS(tapegrad::nn::load_checkpoint(dir / "m.tgc", extra),
                        doctest::Contains("m.tgc has no parameter 'layer2.weight'"), FileError);
   CHECK(values_of(extra) == before);

@@ -90,6 +90,26 @@ TEST_CASE("nn Linear: works on 1-D and 3-D inputs along the last dimension, and 
   test::check_close(fc(x).to_vector<double>(), affine(x.to_vector<double>(), w, {}, 10, 3, 2));
 }
 
+TEST_CASE(
+    "nn Linear: a batch with a bias is one record on the tape, a 3-D input with a bias is still right") {
+  nn::Linear fc({.in_features = 3, .out_features = 2, .dtype = Dtype::float64});
+  tapegrad::Generator gen(11);
+  nn::init::normal_(fc.bias(), 0.0, 1.0, gen);
+  const std::vector<double> w = fc.weight().to_vector<double>(), b = fc.bias().to_vector<double>();
+  {
+    Tape tape;
+    const Tensor x = test::randn64({4, 3});
+    const std::size_t before = tape.stats().statements;
+    const Tensor y = fc(x);
+    CHECK(tape.stats().statements == before + 1);  // linear(x, W, b), not matmul and a broadcast add
+    test::check_close(y.to_vector<double>(), affine(x.to_vector<double>(), w, b, 4, 3, 2));
+  }
+  const Tensor x3 = test::randn64({2, 5, 3});
+  test::check_close(fc(x3).to_vector<double>(), affine(x3.to_vector<double>(), w, b, 10, 3, 2));
+  const auto r = test::module_gradcheck(fc, x3);
+  CHECK_MESSAGE(r.passed, r.report());
+}
+
 TEST_CASE("nn Linear: initialisation is U(-1/sqrt(in), 1/sqrt(in)) with zero bias, reproducible per seed") {
   tapegrad::Generator g1(42), g2(42), g3(43);
   nn::Linear a({.in_features = 16, .out_features = 8}, g1);

@@ -73,3 +73,28 @@ TEST_CASE("Standardizer: wrong widths and ranks are errors") {
   CHECK_THROWS_WITH_AS(Standardizer(tapegrad::ones({0, 3})), doctest::Contains("got [0, 3]"),
                        tapegrad::ShapeError);
 }
+
+TEST_CASE("Standardizer: restored from saved statistics, it applies exactly those") {
+  const std::vector<double> mean = {1.0, -2.0}, scale = {0.5, 4.0};
+  const Standardizer s(mean, scale);
+  REQUIRE(s.num_features() == 2);
+  CHECK(std::vector<double>(s.mean().begin(), s.mean().end()) == mean);
+  CHECK(std::vector<double>(s.scale().begin(), s.scale().end()) == scale);
+  // (2 - 1) / 0.5 = 2 and (6 + 2) / 4 = 2, by hand.
+  CHECK(s.transform(tapegrad::from<double>({2, 6}, {1, 2})).to_vector<double>() == std::vector<double>{2, 2});
+}
+
+TEST_CASE("Standardizer: saved statistics that cannot be right are errors") {
+  const std::vector<double> two = {0.0, 1.0}, one = {1.0}, none = {};
+  CHECK_THROWS_WITH_AS(Standardizer(two, one), doctest::Contains("got 2 means and 1 scales"),
+                       tapegrad::DomainError);
+  CHECK_THROWS_WITH_AS(Standardizer(none, none), doctest::Contains("got 0 means and 0 scales"),
+                       tapegrad::DomainError);
+  const std::vector<double> zero_scale = {1.0, 0.0};
+  CHECK_THROWS_WITH_AS(Standardizer(two, zero_scale),
+                       doctest::Contains("scale[1] = 0 is not a finite positive number"),
+                       tapegrad::DomainError);
+  const std::vector<double> nan_mean = {0.0, std::nan("")};
+  CHECK_THROWS_WITH_AS(Standardizer(nan_mean, std::vector<double>{1.0, 1.0}),
+                       doctest::Contains("mean[1] = nan is not finite"), tapegrad::DomainError);
+}
