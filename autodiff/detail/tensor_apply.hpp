@@ -133,9 +133,10 @@ template <class Op, class T>
 void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out) {
   if constexpr (Op::kind == tops::Kind::unary) {
     const Attrs<Op> a = attrs;  // a local copy: stores into y cannot alias it, so it is not reloaded
-    const T* x = in[0].template data<T>();
-    T* y = out.template data<T>();
-    for (std::int64_t i = 0; i < out.numel(); ++i) y[i] = unary_forward<Op>(a, x[i]);
+    const T* __restrict x = in[0].template data<T>();
+    T* __restrict y = out.template data<T>();
+    const std::int64_t n = out.numel();
+    for (std::int64_t i = 0; i < n; ++i) y[i] = unary_forward<Op>(a, x[i]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
     broadcast_forward<Op, T>(out.shape(), in[0].shape(), in[1].shape(), in[0].template data<T>(),
                              in[1].template data<T>(), out.template data<T>());
@@ -149,11 +150,14 @@ template <class Op, class T>
 void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out, const T* g,
                   const Grads<Op, T>& grads) {
   if constexpr (Op::kind == tops::Kind::unary) {
+    // The gradient buffer is never one of x, y or g (each tensor has its own), hence __restrict.
     const Attrs<Op> a = attrs;
-    const T* x = in[0].template data<T>();
-    const T* y = out.template data<T>();
-    T* gx = grads[0];
-    for (std::int64_t i = 0; i < out.numel(); ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], g[i]);
+    const T* __restrict x = in[0].template data<T>();
+    const T* __restrict y = out.template data<T>();
+    const T* __restrict gy = g;
+    T* __restrict gx = grads[0];
+    const std::int64_t n = out.numel();
+    for (std::int64_t i = 0; i < n; ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], gy[i]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
     // Each gradient is summed back over the dimensions along which its input was broadcast.
     broadcast_backward<Op, T>(out.shape(), in[0].shape(), in[1].shape(), in[0].template data<T>(),
