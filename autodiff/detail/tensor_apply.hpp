@@ -151,12 +151,23 @@ void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out
   }
 }
 
+/// Whether a general row's backward takes the fresh flags (a trailing `const std::array<bool, arity>&`) and
+/// writes every element of a fresh gradient itself.
+template <class Op, class T>
+constexpr bool takes_fresh_flags() {
+  return requires(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out, const T* g,
+                  const Grads<Op, T>& grads, const FreshFlags<Op>& fresh) {
+    Op::template backward<T>(attrs, as_seen_by_op<Op>(in), out, g, as_seen_by_op<Op>(grads), fresh);
+  };
+}
+
 /// Adds this op's contribution into grads[i] (null for inputs that need no gradient). A gradient marked
-/// fresh holds no values yet: the elementwise kinds store into it, general rows get it zero-filled first.
+/// fresh holds no values yet: the elementwise kinds store into it, and general rows either do the same
+/// (takes_fresh_flags) or get it zero-filled first.
 template <class Op, class T>
 void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out, const T* g,
                   const Grads<Op, T>& grads, const FreshFlags<Op>& fresh) {
-  if constexpr (Op::kind != tops::Kind::unary && Op::kind != tops::Kind::binary) {
+  if constexpr (Op::kind == tops::Kind::general && !takes_fresh_flags<Op, T>()) {
     for (std::size_t i = 0; i < in.size(); ++i)
       if (fresh[i]) std::memset(grads[i], 0, static_cast<std::size_t>(in[i].numel()) * sizeof(T));
   }
@@ -184,6 +195,8 @@ void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& ou
     broadcast_backward<Op, T>(out.shape(), in[0].shape(), in[1].shape(), in[0].template data<T>(),
                               in[1].template data<T>(), out.template data<T>(), g, grads[0], grads[1],
                               assign[0], assign[1]);
+  } else if constexpr (takes_fresh_flags<Op, T>()) {
+    Op::template backward<T>(attrs, as_seen_by_op<Op>(in), out, g, as_seen_by_op<Op>(grads), fresh);
   } else {
     Op::template backward<T>(attrs, as_seen_by_op<Op>(in), out, g, as_seen_by_op<Op>(grads));
   }

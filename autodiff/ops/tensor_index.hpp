@@ -73,11 +73,20 @@ struct Slice {
     const std::int64_t row = row_size(in[0]);
     std::copy_n(in[0].data<T>() + r.start * row, out.numel(), out.data<T>());
   }
+  /// With fresh[0] (dx holds no values yet) the slice's rows are stored and only the other rows zeroed.
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
-                       const std::array<T*, 1>& grads) {
-    T* gx = grads[0] + r.start * row_size(in[0]);
-    for (std::int64_t i = 0; i < out.numel(); ++i) gx[i] += g[i];
+                       const std::array<T*, 1>& grads, const std::array<bool, 1>& fresh) {
+    const std::int64_t row = row_size(in[0]), n = out.numel();
+    T* __restrict gx = grads[0] + r.start * row;
+    const T* __restrict gy = g;
+    if (fresh[0]) {
+      std::fill(grads[0], gx, T{0});
+      std::fill(gx + n, grads[0] + in[0].numel(), T{0});
+      for (std::int64_t i = 0; i < n; ++i) gx[i] = T{0} + gy[i];
+    } else {
+      for (std::int64_t i = 0; i < n; ++i) gx[i] += gy[i];
+    }
   }
 
  private:

@@ -18,6 +18,8 @@ enum class Kind {
   unary,    // static T forward(T x); static T backward(T x, T y, T g)
   binary,   // static T forward(T a, T b); grad_a / grad_b(T a, T b, T y, T g); NumPy broadcasting
   general,  // output_shape(attrs, in); forward<T>(attrs, in, out); backward<T>(attrs, in, out, g, grads)
+            // (grads zero-filled when new), or backward<T>(attrs, in, out, g, grads, fresh): fresh[i] says
+            // grads[i] was just allocated and holds no values, and the row writes every element of it
 };
 
 /// The `arity` of a general row that takes any number (at least one) of inputs, such as concat. Its

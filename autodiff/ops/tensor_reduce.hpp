@@ -68,18 +68,29 @@ void reduce_forward(const ReduceAttrs& r, const Tensor& x, const Tensor& out, T 
   for (std::int64_t i = 0; i < outer * inner; ++i) py[i] *= scale;
 }
 
-/// gx += scale * g broadcast back along the reduced elements.
+/// gx += scale * g broadcast back along the reduced elements; with `fresh` (gx holds no values yet)
+/// gx = 0 + that, every element of gx receiving exactly one term.
 template <class T>
-void reduce_backward(const ReduceAttrs& r, const Tensor& x, const T* g, T* gx, T scale) {
+void reduce_backward(const ReduceAttrs& r, const Tensor& x, const T* g, T* gx, T scale, bool fresh) {
   if (r.all) {
     const T gs = g[0] * scale;
-    for (std::int64_t i = 0; i < x.numel(); ++i) gx[i] += gs;
+    const std::int64_t count = x.numel();
+    if (fresh)
+      std::fill_n(gx, count, T{0} + gs);
+    else
+      for (std::int64_t i = 0; i < count; ++i) gx[i] += gs;
     return;
   }
   const auto [outer, n, inner] = tapegrad::detail::split_at(x.shape(), r.axis);
   for (std::int64_t o = 0; o < outer; ++o)
-    for (std::int64_t k = 0; k < n; ++k)
-      for (std::int64_t j = 0; j < inner; ++j) gx[(o * n + k) * inner + j] += scale * g[o * inner + j];
+    for (std::int64_t k = 0; k < n; ++k) {
+      T* __restrict dst = gx + (o * n + k) * inner;
+      const T* __restrict src = g + o * inner;
+      if (fresh)
+        for (std::int64_t j = 0; j < inner; ++j) dst[j] = T{0} + scale * src[j];
+      else
+        for (std::int64_t j = 0; j < inner; ++j) dst[j] += scale * src[j];
+    }
 }
 
 inline std::int64_t reduced_count(const ReduceAttrs& r, const Tensor& x) {
@@ -103,8 +114,8 @@ struct Sum {
   }
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& /*out*/, const T* g,
-                       const std::array<T*, 1>& grads) {
-    detail_reduce::reduce_backward<T>(r, in[0], g, grads[0], T{1});
+                       const std::array<T*, 1>& grads, const std::array<bool, 1>& fresh) {
+    detail_reduce::reduce_backward<T>(r, in[0], g, grads[0], T{1}, fresh[0]);
   }
 };
 
@@ -125,9 +136,9 @@ struct Mean {
   }
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& /*out*/, const T* g,
-                       const std::array<T*, 1>& grads) {
+                       const std::array<T*, 1>& grads, const std::array<bool, 1>& fresh) {
     const auto n = static_cast<T>(detail_reduce::reduced_count(r, in[0]));
-    detail_reduce::reduce_backward<T>(r, in[0], g, grads[0], T{1} / n);
+    detail_reduce::reduce_backward<T>(r, in[0], g, grads[0], T{1} / n, fresh[0]);
   }
 };
 
