@@ -205,51 +205,38 @@ void extreme_backward(const ReduceAttrs& r, const Tensor& x, const Tensor& out, 
 }
 }  // namespace detail_reduce
 
-/// y = the largest element (all, or along an axis); NaN if the lane holds one. The gradient goes to the
-/// largest element; when several are equal it is split evenly among them (PyTorch's full max() rule,
-/// here along an axis too, and the scalar max's 0.5/0.5 at a tie). Throws ShapeError on an empty lane.
-struct Max {
-  static constexpr std::string_view name = "max";
+namespace detail_reduce {
+/// The row of max (kLargest) or min: one body, the two differ only in the comparison of the forward.
+template <bool kLargest>
+struct ExtremeRow {
+  static constexpr std::string_view name = kLargest ? "max" : "min";
   static constexpr Kind kind = Kind::general;
   static constexpr std::size_t arity = 1;
   static constexpr Domain domain{-3.0, 3.0};  // gradcheck keeps the elements of a lane apart (no ties)
   using Attrs = ReduceAttrs;
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
-    detail_reduce::check_nonempty(name, r, in[0].shape());
-    return detail_reduce::reduced_shape(r, in[0].shape());
+    check_nonempty(name, r, in[0].shape());
+    return reduced_shape(r, in[0].shape());
   }
   template <class T>
   static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
-    detail_reduce::extreme_forward<true, T>(r, in[0], out);
+    extreme_forward<kLargest, T>(r, in[0], out);
   }
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
                        const std::array<T*, 1>& grads) {
-    detail_reduce::extreme_backward<T>(r, in[0], out, g, grads[0]);
+    extreme_backward<T>(r, in[0], out, g, grads[0]);
   }
 };
+}  // namespace detail_reduce
+
+/// y = the largest element (all, or along an axis); NaN if the lane holds one. The gradient goes to the
+/// largest element; when several are equal it is split evenly among them (PyTorch's full max() rule,
+/// here along an axis too, and the scalar max's 0.5/0.5 at a tie). Throws ShapeError on an empty lane.
+struct Max : detail_reduce::ExtremeRow<true> {};
 
 /// y = the smallest element; as Max, ties split evenly.
-struct Min {
-  static constexpr std::string_view name = "min";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
-  using Attrs = ReduceAttrs;
-  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
-    detail_reduce::check_nonempty(name, r, in[0].shape());
-    return detail_reduce::reduced_shape(r, in[0].shape());
-  }
-  template <class T>
-  static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
-    detail_reduce::extreme_forward<false, T>(r, in[0], out);
-  }
-  template <class T>
-  static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
-                       const std::array<T*, 1>& grads) {
-    detail_reduce::extreme_backward<T>(r, in[0], out, g, grads[0]);
-  }
-};
+struct Min : detail_reduce::ExtremeRow<false> {};
 
 /// y = log sum_k exp(x_k), computed as m + log sum_k exp(x_k - m) with m the lane's maximum, so no exp
 /// overflows (y = m when m is infinite; -inf for an empty lane; NaN if the lane holds one).
