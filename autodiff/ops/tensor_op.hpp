@@ -30,4 +30,12 @@ inline constexpr std::size_t kVariadic = static_cast<std::size_t>(-1);
 /// Attrs of an op that has none.
 struct NoAttrs {};
 
+/// What most general rows with one input share (reductions, shape and index ops): a row derives from it and
+/// adds its name, Attrs, output_shape, forward and backward.
+struct OneInputRow {
+  static constexpr Kind kind = Kind::general;
+  static constexpr std::size_t arity = 1;
+  static constexpr Domain domain{-3.0, 3.0};
+};
+
 }  // namespace tapegrad::ops::tensor

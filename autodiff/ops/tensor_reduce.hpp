@@ -99,11 +99,8 @@ inline std::int64_t reduced_count(const ReduceAttrs& r, const Tensor& x) {
 }  // namespace detail_reduce
 
 /// y = sum of x's elements (all, or along an axis); dy/dx_i = 1.
-struct Sum {
+struct Sum : OneInputRow {
   static constexpr std::string_view name = "sum";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   using Attrs = ReduceAttrs;
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     return detail_reduce::reduced_shape(r, in[0].shape());
@@ -120,11 +117,8 @@ struct Sum {
 };
 
 /// y = (sum of x's elements) / n, n the number of reduced elements (NaN when n = 0); dy/dx_i = 1/n.
-struct Mean {
+struct Mean : OneInputRow {
   static constexpr std::string_view name = "mean";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   using Attrs = ReduceAttrs;
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     return detail_reduce::reduced_shape(r, in[0].shape());
@@ -207,12 +201,10 @@ void extreme_backward(const ReduceAttrs& r, const Tensor& x, const Tensor& out, 
 
 namespace detail_reduce {
 /// The row of max (kLargest) or min: one body, the two differ only in the comparison of the forward.
+/// (gradcheck keeps the elements of a lane apart, so its samples have no ties.)
 template <bool kLargest>
-struct ExtremeRow {
+struct ExtremeRow : OneInputRow {
   static constexpr std::string_view name = kLargest ? "max" : "min";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};  // gradcheck keeps the elements of a lane apart (no ties)
   using Attrs = ReduceAttrs;
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     check_nonempty(name, r, in[0].shape());
@@ -241,11 +233,8 @@ struct Min : detail_reduce::ExtremeRow<false> {};
 /// y = log sum_k exp(x_k), computed as m + log sum_k exp(x_k - m) with m the lane's maximum, so no exp
 /// overflows (y = m when m is infinite; -inf for an empty lane; NaN if the lane holds one).
 /// dx_k += g exp(x_k - y): the softmax of the lane.
-struct LogSumExp {
+struct LogSumExp : OneInputRow {
   static constexpr std::string_view name = "logsumexp";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   using Attrs = ReduceAttrs;
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     return detail_reduce::reduced_shape(r, in[0].shape());

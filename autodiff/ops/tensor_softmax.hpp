@@ -50,10 +50,7 @@ namespace detail_softmax {
 /// each element with Formulas::finish(x_k - max, lse); the backward sums Formulas::slice_term(g_k, y_k) over
 /// the slice and adds Formulas::grad(g_k, y_k, that sum) to dx_k. Formulas is the derived row (CRTP).
 template <class Formulas>
-struct SoftmaxRow {
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
+struct SoftmaxRow : OneInputRow {
   using Attrs = SoftmaxAttrs;
   static Shape output_shape(const Attrs& /*r*/, const std::array<Tensor, 1>& in) { return in[0].shape(); }
   template <class T>
