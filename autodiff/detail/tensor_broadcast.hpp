@@ -19,40 +19,6 @@
 
 namespace tapegrad::detail {
 
-/// Calls run(o, ia, ib, sa, sb, len) for consecutive runs of `len` output elements along the last
-/// dimension of `out`: output offsets o .. o + len - 1 read a at ia + j * sa and b at ib + j * sb, with
-/// sa, sb in {0, 1} (0 where that input is broadcast along the last dimension). Equal shapes are one run.
-template <class F>
-void for_each_broadcast_run(const Shape& out, const Shape& a, const Shape& b, F&& run) {
-  const std::int64_t n = numel(out);
-  if (n == 0) return;
-  if (a == out && b == out) {
-    run(0, 0, 0, 1, 1, n);
-    return;
-  }
-  if (out.empty()) {  // all three are scalars
-    run(0, 0, 0, 1, 1, 1);
-    return;
-  }
-  const Shape sa = broadcast_strides(a, out), sb = broadcast_strides(b, out);
-  const std::size_t rank = out.size();
-  const std::int64_t inner = out[rank - 1];
-  Shape counter(rank, 0);
-  std::int64_t oa = 0, ob = 0;
-  for (std::int64_t o = 0; o < n; o += inner) {
-    run(o, oa, ob, sa[rank - 1], sb[rank - 1], inner);
-    // Odometer over the outer dimensions, moving the input offsets by their strides.
-    for (std::size_t d = rank - 1; d-- > 0;) {
-      oa += sa[d];
-      ob += sb[d];
-      if (++counter[d] < out[d]) break;
-      oa -= sa[d] * out[d];
-      ob -= sb[d] * out[d];
-      counter[d] = 0;
-    }
-  }
-}
-
 template <std::int64_t S>
 using Stride = std::integral_constant<std::int64_t, S>;
 
