@@ -180,11 +180,15 @@ Tensor detail::empty_tensor(const Shape& shape, Dtype dtype) {
 }
 
 void* detail::ensure_grad(TensorImpl& impl) {
-  if (!impl.grad) {
-    const std::size_t bytes = static_cast<std::size_t>(impl.numel) * size_of(impl.dtype);
-    impl.grad = Buffer(bytes);
-    std::memset(impl.grad.data(), 0, bytes);
-  }
+  bool fresh = false;
+  void* g = grad_for_write(impl, fresh);
+  if (fresh) std::memset(g, 0, static_cast<std::size_t>(impl.numel) * size_of(impl.dtype));
+  return g;
+}
+
+void* detail::grad_for_write(TensorImpl& impl, bool& fresh) {
+  fresh = !impl.grad;
+  if (fresh) impl.grad = Buffer(static_cast<std::size_t>(impl.numel) * size_of(impl.dtype));
   return impl.grad.data();
 }
 

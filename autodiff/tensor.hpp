@@ -259,6 +259,10 @@ namespace detail {
 Tensor empty_tensor(const Shape& shape, Dtype dtype);
 /// The grad buffer of t, allocated and zero-filled on first use.
 void* ensure_grad(TensorImpl& impl);
+/// The grad buffer of t; on first use allocated but NOT zero-filled, and `fresh` is set, so that the caller
+/// writes every element (an elementwise backward stores its first contribution instead of adding it to
+/// zeros: one pass over the memory instead of two). `fresh` is false for an existing buffer.
+void* grad_for_write(TensorImpl& impl, bool& fresh);
 }  // namespace detail
 
 }  // namespace tapegrad

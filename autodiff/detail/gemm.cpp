@@ -314,7 +314,7 @@ void gemm_packed(const GemmKernel<T>& kern, int threads, std::int64_t m, std::in
 template <class T>
 void gemm_direct(const GemmKernel<T>& kern, int threads, std::int64_t m, std::int64_t n, std::int64_t k,
                  const T* a, std::int64_t a_row, std::int64_t a_col, const T* b, std::int64_t ldb, T* c,
-                 std::int64_t ldc) {
+                 std::int64_t ldc, bool overwrite) {
   const std::int64_t tiles_m = (m + kern.mr - 1) / kern.mr, tiles_n = (n + kern.nr - 1) / kern.nr;
   const bool by_columns = tiles_n >= tiles_m;
   const std::int64_t tiles = by_columns ? tiles_n : tiles_m, tile = by_columns ? kern.nr : kern.mr;
@@ -323,9 +323,10 @@ void gemm_direct(const GemmKernel<T>& kern, int threads, std::int64_t m, std::in
     const std::int64_t begin = tiles * run / runs * tile;
     const std::int64_t end = std::min(tiles * (run + 1) / runs * tile, by_columns ? n : m);
     if (by_columns)
-      kern.direct(m, end - begin, k, a, a_row, a_col, b + begin, ldb, c + begin, ldc);
+      kern.direct(m, end - begin, k, a, a_row, a_col, b + begin, ldb, c + begin, ldc, overwrite);
     else
-      kern.direct(end - begin, n, k, a + begin * a_row, a_row, a_col, b, ldb, c + begin * ldc, ldc);
+      kern.direct(end - begin, n, k, a + begin * a_row, a_row, a_col, b, ldb, c + begin * ldc, ldc,
+                  overwrite);
   });
 }
 
@@ -335,7 +336,7 @@ void gemm_direct(const GemmKernel<T>& kern, int threads, std::int64_t m, std::in
 // C += A B through cblas_?gemm; false (nothing done) when the strides or sizes have no CBLAS spelling.
 template <class T>
 bool gemm_blas(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row,
-               std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
+               std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite) {
   CBLAS_TRANSPOSE trans_a;
   std::int64_t lda;
   // With one row (or one step) a stride is never used, so any value CBLAS accepts will do.
@@ -353,11 +354,11 @@ bool gemm_blas(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::
   if (ldb < n || ldc < n || std::max({m, n, k, lda, ldb, ldc}) > INT_MAX) return false;
   const auto i = [](std::int64_t x) { return static_cast<int>(x); };
   if constexpr (sizeof(T) == sizeof(float)) {
-    cblas_sgemm(CblasRowMajor, trans_a, CblasNoTrans, i(m), i(n), i(k), 1.0f, a, i(lda), b, i(ldb), 1.0f, c,
-                i(ldc));
+    cblas_sgemm(CblasRowMajor, trans_a, CblasNoTrans, i(m), i(n), i(k), 1.0f, a, i(lda), b, i(ldb),
+                overwrite ? 0.0f : 1.0f, c, i(ldc));
   } else {
-    cblas_dgemm(CblasRowMajor, trans_a, CblasNoTrans, i(m), i(n), i(k), 1.0, a, i(lda), b, i(ldb), 1.0, c,
-                i(ldc));
+    cblas_dgemm(CblasRowMajor, trans_a, CblasNoTrans, i(m), i(n), i(k), 1.0, a, i(lda), b, i(ldb),
+                overwrite ? 0.0 : 1.0, c, i(ldc));
   }
   return true;
 }
@@ -401,8 +402,16 @@ bool blas_size(double macs) {
 
 template <class T>
 void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row, std::int64_t a_col,
-          const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
-  if (m <= 0 || n <= 0 || k <= 0) return;
+          const T* b, std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite) {
+  if (m <= 0 || n <= 0) return;
+  // The packed kernels (and an empty product) only accumulate: zero C first for them.
+  const auto zero_c = [&] {
+    for (std::int64_t i = 0; i < m; ++i) std::fill_n(c + i * ldc, n, T{0});
+  };
+  if (k <= 0) {
+    if (overwrite) zero_c();
+    return;
+  }
   const double macs = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   const GemmPath path = forced_path.load(std::memory_order_relaxed);
   const GemmKernelSet* forced = kernels_for(forced_isa.load(std::memory_order_relaxed));
@@ -412,7 +421,9 @@ void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64
   switch (path) {
     case GemmPath::automatic:
 #ifdef TAPEGRAD_HAVE_CBLAS
-      if (blas_owns_threads && blas_size(macs) && gemm_blas(m, n, k, a, a_row, a_col, b, ldb, c, ldc)) return;
+      if (blas_owns_threads && blas_size(macs) &&
+          gemm_blas(m, n, k, a, a_row, a_col, b, ldb, c, ldc, overwrite))
+        return;
 #endif
       [[fallthrough]];
     case GemmPath::kernel:
@@ -425,7 +436,7 @@ void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64
       break;
     case GemmPath::blas:
 #ifdef TAPEGRAD_HAVE_CBLAS
-      if (gemm_blas(m, n, k, a, a_row, a_col, b, ldb, c, ldc)) return;
+      if (gemm_blas(m, n, k, a, a_row, a_col, b, ldb, c, ldc, overwrite)) return;
 #endif
       break;
   }
@@ -434,16 +445,18 @@ void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64
     threads = num_threads();
   else if (!blas_owns_threads && macs >= kSplitMinMacs)
     threads = num_threads();
-  if (direct)
-    gemm_direct(kern, threads, m, n, k, a, a_row, a_col, b, ldb, c, ldc);
-  else
-    gemm_packed(kern, threads, m, n, k, a, a_row, a_col, b, ldb, c, ldc);
+  if (direct) {
+    gemm_direct(kern, threads, m, n, k, a, a_row, a_col, b, ldb, c, ldc, overwrite);
+    return;
+  }
+  if (overwrite) zero_c();
+  gemm_packed(kern, threads, m, n, k, a, a_row, a_col, b, ldb, c, ldc);
 }
 
 template void gemm<float>(std::int64_t, std::int64_t, std::int64_t, const float*, std::int64_t, std::int64_t,
-                          const float*, std::int64_t, float*, std::int64_t);
+                          const float*, std::int64_t, float*, std::int64_t, bool);
 template void gemm<double>(std::int64_t, std::int64_t, std::int64_t, const double*, std::int64_t,
-                           std::int64_t, const double*, std::int64_t, double*, std::int64_t);
+                           std::int64_t, const double*, std::int64_t, double*, std::int64_t, bool);
 
 GemmOverride set_gemm_override(GemmOverride override) noexcept {
   return {forced_path.exchange(override.path), forced_isa.exchange(override.isa),

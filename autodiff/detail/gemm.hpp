@@ -17,11 +17,13 @@ namespace tapegrad::detail {
 
 /// C[m, n] += A B for a row-major B [k, n] (leading dimension ldb) and C (ldc); element (i, p) of A is
 /// a[i * a_row + p * a_col], so one kernel serves A ([m, k], a_row = lda, a_col = 1) and A^T (A stored
-/// [k, m], a_row = 1, a_col = lda). C must not overlap A or B. Instantiated for float and double.
+/// [k, m], a_row = 1, a_col = lda). With `overwrite`, C = A B: C's old contents are never read (it may hold
+/// garbage, such as a fresh buffer), which saves zero-filling it first. C must not overlap A or B.
+/// Instantiated for float and double.
 /// Example: `gemm<float>(m, n, k, a, k, 1, b, n, c, n);` adds the product of row-major a and b to c.
 template <class T>
 void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row, std::int64_t a_col,
-          const T* b, std::int64_t ldb, T* c, std::int64_t ldc);
+          const T* b, std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite = false);
 
 /// Ways gemm can compute a product. `automatic` is the normal per-call choice; `kernel` is the same choice
 /// with BLAS left out (what a build without TAPEGRAD_BLAS does); the others force one way for every size.

@@ -18,7 +18,7 @@ struct GemmKernel {
   void (*micro)(std::int64_t kc, const T* a_panel, const T* b_panel, T* c, std::int64_t ldc);
   /// The unpacked path for products too small to repay packing: same contract as detail::gemm.
   void (*direct)(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row,
-                 std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc);
+                 std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite);
   std::int64_t mr, nr;      // register tile: rows of C by columns of C
   std::int64_t mc, kc, nc;  // cache blocks: A block mc x kc stays in L2, B micro-panel kc x nr in L1
 };

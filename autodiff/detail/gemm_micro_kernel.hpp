@@ -79,7 +79,11 @@ T horizontal_sum(typename VectorOf<T, kBytes>::type v) {
 /// transposed (a sum of A's columns). Several independent accumulators hide the multiply-add latency.
 template <class T, int kBytes>
 void narrow_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row,
-                 std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
+                 std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite) {
+  // Overwriting: zero C's columns first (they are few), then accumulate as usual.
+  if (overwrite)
+    for (std::int64_t i = 0; i < m; ++i)
+      for (std::int64_t j = 0; j < n; ++j) c[i * ldc + j] = T{0};
   using V = typename VectorOf<T, kBytes>::type;
   constexpr int kLanes = kBytes / static_cast<int>(sizeof(T));
   constexpr int kRows = 4;  // rows (row-major A) or vectors of rows (transposed A) in flight
@@ -138,7 +142,7 @@ void narrow_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std
 /// the same register tile as micro_kernel, with unaligned loads of B's rows and strided reads of A.
 template <class T, int kBytes, int kMr, int kNrVectors>
 void direct_tile(std::int64_t k, const T* a, std::int64_t a_row, std::int64_t a_col, const T* b,
-                 std::int64_t ldb, T* c, std::int64_t ldc) {
+                 std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite) {
   using V = typename VectorOf<T, kBytes>::type;
   constexpr int kLanes = kBytes / static_cast<int>(sizeof(T));
   V acc[kMr][kNrVectors] = {};
@@ -159,10 +163,13 @@ void direct_tile(std::int64_t k, const T* a, std::int64_t a_row, std::int64_t a_
   for (int i = 0; i < kMr; ++i) {
 #pragma GCC unroll 8
     for (int j = 0; j < kNrVectors; ++j) {
-      V cv;
+      V cv = acc[i][j];
       T* cij = c + i * ldc + j * kLanes;
-      __builtin_memcpy(&cv, cij, sizeof(V));
-      cv += acc[i][j];
+      if (!overwrite) {
+        V old;
+        __builtin_memcpy(&old, cij, sizeof(V));
+        cv = old + cv;
+      }
       __builtin_memcpy(cij, &cv, sizeof(V));
     }
   }
@@ -171,41 +178,45 @@ void direct_tile(std::int64_t k, const T* a, std::int64_t a_row, std::int64_t a_
 /// The rows [0, m) of one column strip in direct tiles of kMaxRows rows, then 4, 2 and 1 for the rest.
 template <class T, int kBytes, int kMaxRows, int kNrVectors>
 void direct_strip(std::int64_t m, std::int64_t k, const T* a, std::int64_t a_row, std::int64_t a_col,
-                  const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
+                  const T* b, std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite) {
   std::int64_t i = 0;
   for (; i + kMaxRows <= m; i += kMaxRows)
-    direct_tile<T, kBytes, kMaxRows, kNrVectors>(k, a + i * a_row, a_row, a_col, b, ldb, c + i * ldc, ldc);
+    direct_tile<T, kBytes, kMaxRows, kNrVectors>(k, a + i * a_row, a_row, a_col, b, ldb, c + i * ldc, ldc,
+                                                 overwrite);
   if constexpr (kMaxRows > 4) {
     if (m - i >= 4) {
-      direct_tile<T, kBytes, 4, kNrVectors>(k, a + i * a_row, a_row, a_col, b, ldb, c + i * ldc, ldc);
+      direct_tile<T, kBytes, 4, kNrVectors>(k, a + i * a_row, a_row, a_col, b, ldb, c + i * ldc, ldc,
+                                            overwrite);
       i += 4;
     }
   }
   if (m - i >= 2) {
-    direct_tile<T, kBytes, 2, kNrVectors>(k, a + i * a_row, a_row, a_col, b, ldb, c + i * ldc, ldc);
+    direct_tile<T, kBytes, 2, kNrVectors>(k, a + i * a_row, a_row, a_col, b, ldb, c + i * ldc, ldc,
+                                          overwrite);
     i += 2;
   }
   if (m - i >= 1)
-    direct_tile<T, kBytes, 1, kNrVectors>(k, a + i * a_row, a_row, a_col, b, ldb, c + i * ldc, ldc);
+    direct_tile<T, kBytes, 1, kNrVectors>(k, a + i * a_row, a_row, a_col, b, ldb, c + i * ldc, ldc,
+                                          overwrite);
 }
 
-/// C[m, n] += A B without packing, for products too small to repay it: strips of two vectors' width, then
-/// one; the columns left over go to vectors of half the width, and so on down to 16 bytes, then to
-/// narrow_gemm (a 10-class output layer is 8 + 2 columns). Same contract as detail::gemm.
+/// C[m, n] += A B (with `overwrite`, C = A B) without packing, for products too small to repay it: strips of
+/// two vectors' width, then one; the columns left over go to vectors of half the width, and so on down to 16
+/// bytes, then to narrow_gemm (a 10-class output layer is 8 + 2 columns). Same contract as detail::gemm.
 template <class T, int kBytes, int kMaxRows>
 void direct_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row,
-                 std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
+                 std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite) {
   constexpr std::int64_t kLanes = kBytes / static_cast<int>(sizeof(T));
   std::int64_t j = 0;
   for (; j + 2 * kLanes <= n; j += 2 * kLanes)
-    direct_strip<T, kBytes, kMaxRows, 2>(m, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
+    direct_strip<T, kBytes, kMaxRows, 2>(m, k, a, a_row, a_col, b + j, ldb, c + j, ldc, overwrite);
   for (; j + kLanes <= n; j += kLanes)
-    direct_strip<T, kBytes, kMaxRows, 1>(m, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
+    direct_strip<T, kBytes, kMaxRows, 1>(m, k, a, a_row, a_col, b + j, ldb, c + j, ldc, overwrite);
   if (j == n) return;
   if constexpr (kBytes > 16) {
-    direct_gemm<T, kBytes / 2, kMaxRows>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
+    direct_gemm<T, kBytes / 2, kMaxRows>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc, overwrite);
   } else {
-    narrow_gemm<T, kBytes>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc);
+    narrow_gemm<T, kBytes>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc, overwrite);
   }
 }
 

@@ -14,9 +14,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <sstream>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "autodiff/detail/tensor_broadcast.hpp"
@@ -78,6 +80,10 @@ struct InputsOf<Op, true> {
 
 template <class Op>
 using Inputs = typename InputsOf<Op>::type;
+/// Per input: whether its gradient buffer was just allocated and holds no values yet.
+template <class Op>
+using FreshFlags = std::conditional_t<is_variadic<Op>(), boost::container::small_vector<bool, 4>,
+                                      std::array<bool, arity_of<Op>()>>;
 /// Where the backward adds each input's gradient (null for inputs that need none).
 template <class Op, class T>
 using Grads = typename InputsOf<Op>::template grads<T>;
@@ -133,9 +139,10 @@ template <class Op, class T>
 void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out) {
   if constexpr (Op::kind == tops::Kind::unary) {
     const Attrs<Op> a = attrs;  // a local copy: stores into y cannot alias it, so it is not reloaded
-    const T* x = in[0].template data<T>();
-    T* y = out.template data<T>();
-    for (std::int64_t i = 0; i < out.numel(); ++i) y[i] = unary_forward<Op>(a, x[i]);
+    const T* __restrict x = in[0].template data<T>();
+    T* __restrict y = out.template data<T>();
+    const std::int64_t n = out.numel();
+    for (std::int64_t i = 0; i < n; ++i) y[i] = unary_forward<Op>(a, x[i]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
     broadcast_forward<Op, T>(out.shape(), in[0].shape(), in[1].shape(), in[0].template data<T>(),
                              in[1].template data<T>(), out.template data<T>());
@@ -144,20 +151,52 @@ void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out
   }
 }
 
-/// Adds this op's contribution into grads[i] (null for inputs that need no gradient).
+/// Whether a general row's backward takes the fresh flags (a trailing `const std::array<bool, arity>&`) and
+/// writes every element of a fresh gradient itself.
+template <class Op, class T>
+constexpr bool takes_fresh_flags() {
+  return requires(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out, const T* g,
+                  const Grads<Op, T>& grads, const FreshFlags<Op>& fresh) {
+    Op::template backward<T>(attrs, as_seen_by_op<Op>(in), out, g, as_seen_by_op<Op>(grads), fresh);
+  };
+}
+
+/// Adds this op's contribution into grads[i] (null for inputs that need no gradient). A gradient marked
+/// fresh holds no values yet: the elementwise kinds store into it, and general rows either do the same
+/// (takes_fresh_flags) or get it zero-filled first.
 template <class Op, class T>
 void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out, const T* g,
-                  const Grads<Op, T>& grads) {
+                  const Grads<Op, T>& grads, const FreshFlags<Op>& fresh) {
+  if constexpr (Op::kind == tops::Kind::general && !takes_fresh_flags<Op, T>()) {
+    for (std::size_t i = 0; i < in.size(); ++i)
+      if (fresh[i]) std::memset(grads[i], 0, static_cast<std::size_t>(in[i].numel()) * sizeof(T));
+  }
   if constexpr (Op::kind == tops::Kind::unary) {
+    // The gradient buffer is never one of x, y or g (each tensor has its own), hence __restrict.
     const Attrs<Op> a = attrs;
-    const T* x = in[0].template data<T>();
-    const T* y = out.template data<T>();
-    T* gx = grads[0];
-    for (std::int64_t i = 0; i < out.numel(); ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], g[i]);
+    const T* __restrict x = in[0].template data<T>();
+    const T* __restrict y = out.template data<T>();
+    const T* __restrict gy = g;
+    T* __restrict gx = grads[0];
+    const std::int64_t n = out.numel();
+    if (fresh[0])  // 0 + term: what adding to a zero-filled buffer gives (-0 becomes +0, as a Var's adjoint)
+      for (std::int64_t i = 0; i < n; ++i) gx[i] = T{0} + unary_backward<Op>(a, x[i], y[i], gy[i]);
+    else
+      for (std::int64_t i = 0; i < n; ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], gy[i]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
-    // Each gradient is summed back over the dimensions along which its input was broadcast.
+    // Each gradient is summed back over the dimensions along which its input was broadcast. Only an input
+    // of the output's shape gets one term per element, so only its fresh gradient can be stored into.
+    std::array<bool, 2> assign = fresh;
+    for (std::size_t i = 0; i < 2; ++i)
+      if (assign[i] && in[i].shape() != out.shape()) {
+        std::memset(grads[i], 0, static_cast<std::size_t>(in[i].numel()) * sizeof(T));
+        assign[i] = false;
+      }
     broadcast_backward<Op, T>(out.shape(), in[0].shape(), in[1].shape(), in[0].template data<T>(),
-                              in[1].template data<T>(), out.template data<T>(), g, grads[0], grads[1]);
+                              in[1].template data<T>(), out.template data<T>(), g, grads[0], grads[1],
+                              assign[0], assign[1]);
+  } else if constexpr (takes_fresh_flags<Op, T>()) {
+    Op::template backward<T>(attrs, as_seen_by_op<Op>(in), out, g, as_seen_by_op<Op>(grads), fresh);
   } else {
     Op::template backward<T>(attrs, as_seen_by_op<Op>(in), out, g, as_seen_by_op<Op>(grads));
   }
@@ -200,10 +239,19 @@ class OpRecord final : public ExternalRecord {
     if (!out.grad) return;  // the output was not reached by this sweep
     dispatch(out.dtype, [&]<class T>() {
       Grads<Op, T> grads{};
-      if constexpr (is_variadic<Op>()) grads.resize(in_.size(), nullptr);
-      for (std::size_t i = 0; i < in_.size(); ++i)
-        if (in_[i].requires_grad()) grads[i] = static_cast<T*>(ensure_grad(in_[i].impl()));
-      run_backward<Op, T>(attrs_, in_, out_, static_cast<const T*>(out.grad.data()), grads);
+      FreshFlags<Op> fresh{};
+      if constexpr (is_variadic<Op>()) {
+        grads.resize(in_.size(), nullptr);
+        fresh.resize(in_.size(), false);
+      }
+      // An input passed twice (x * x) is fresh only at its first position: the second finds the buffer.
+      for (std::size_t i = 0; i < in_.size(); ++i) {
+        if (!in_[i].requires_grad()) continue;
+        bool is_fresh = false;
+        grads[i] = static_cast<T*>(grad_for_write(in_[i].impl(), is_fresh));
+        fresh[i] = is_fresh;
+      }
+      run_backward<Op, T>(attrs_, in_, out_, static_cast<const T*>(out.grad.data()), grads, fresh);
       out.grad = Buffer();  // consumed: a second backward() must not propagate it again
       if (anomaly_depth != 0) [[unlikely]]
         for (std::size_t i = 0; i < in_.size(); ++i) {

@@ -19,40 +19,6 @@
 
 namespace tapegrad::detail {
 
-/// Calls run(o, ia, ib, sa, sb, len) for consecutive runs of `len` output elements along the last
-/// dimension of `out`: output offsets o .. o + len - 1 read a at ia + j * sa and b at ib + j * sb, with
-/// sa, sb in {0, 1} (0 where that input is broadcast along the last dimension). Equal shapes are one run.
-template <class F>
-void for_each_broadcast_run(const Shape& out, const Shape& a, const Shape& b, F&& run) {
-  const std::int64_t n = numel(out);
-  if (n == 0) return;
-  if (a == out && b == out) {
-    run(0, 0, 0, 1, 1, n);
-    return;
-  }
-  if (out.empty()) {  // all three are scalars
-    run(0, 0, 0, 1, 1, 1);
-    return;
-  }
-  const Shape sa = broadcast_strides(a, out), sb = broadcast_strides(b, out);
-  const std::size_t rank = out.size();
-  const std::int64_t inner = out[rank - 1];
-  Shape counter(rank, 0);
-  std::int64_t oa = 0, ob = 0;
-  for (std::int64_t o = 0; o < n; o += inner) {
-    run(o, oa, ob, sa[rank - 1], sb[rank - 1], inner);
-    // Odometer over the outer dimensions, moving the input offsets by their strides.
-    for (std::size_t d = rank - 1; d-- > 0;) {
-      oa += sa[d];
-      ob += sb[d];
-      if (++counter[d] < out[d]) break;
-      oa -= sa[d] * out[d];
-      ob -= sb[d] * out[d];
-      counter[d] = 0;
-    }
-  }
-}
-
 template <std::int64_t S>
 using Stride = std::integral_constant<std::int64_t, S>;
 
@@ -89,11 +55,29 @@ void broadcast_forward(const Shape& out, const Shape& sa_shape, const Shape& sb_
                          });
 }
 
+/// One input's share of a run: dst[j] += term(j) (stride 1), or *dst += the run's sum (stride 0, the input
+/// was broadcast); with `assign`, dst = 0 + term: the value adding to a zero-filled buffer gives (-0 -> +0).
+template <std::int64_t kStride, class T, class Term>
+void add_or_store(T* __restrict dst, std::int64_t len, bool assign, const Term& term) {
+  if constexpr (kStride == 1) {
+    if (assign)
+      for (std::int64_t j = 0; j < len; ++j) dst[j] = T{0} + term(j);
+    else
+      for (std::int64_t j = 0; j < len; ++j) dst[j] += term(j);
+  } else {
+    const T sum = sum_terms<T>(len, term);
+    *dst = (assign ? T{0} : *dst) + sum;
+  }
+}
+
 /// ga += d/da and gb += d/db (either may be null: no gradient wanted), each summed back over the dimensions
-/// along which its input was broadcast.
+/// along which its input was broadcast. With assign_a (assign_b), ga (gb) is stored instead of added to:
+/// only for an input of the output's shape, whose gradient elements each receive exactly one term. ga is
+/// written before gb in every run, so gb may be the same buffer as an assigned ga (x * x).
 template <class Op, class T>
 void broadcast_backward(const Shape& out, const Shape& sa_shape, const Shape& sb_shape, const T* a,
-                        const T* b, const T* y, const T* g, T* ga, T* gb) {
+                        const T* b, const T* y, const T* g, T* ga, T* gb, bool assign_a = false,
+                        bool assign_b = false) {
   for_each_broadcast_run(out, sa_shape, sb_shape,
                          [&](std::int64_t o, std::int64_t ia, std::int64_t ib, std::int64_t sa,
                              std::int64_t sb, std::int64_t len) {
@@ -108,20 +92,10 @@ void broadcast_backward(const Shape& out, const Shape& sa_shape, const Shape& sb
                              const auto term_b = [&](std::int64_t j) {
                                return Op::grad_b(ra[j * csa()], rb[j * csb()], ry[j], rg[j]);
                              };
-                             if (ga != nullptr) {
-                               T* __restrict rga = ga + ia;
-                               if constexpr (decltype(csa)::value == 1)
-                                 for (std::int64_t j = 0; j < len; ++j) rga[j] += term_a(j);
-                               else
-                                 *rga += sum_terms<T>(len, term_a);
-                             }
-                             if (gb != nullptr) {
-                               T* __restrict rgb = gb + ib;
-                               if constexpr (decltype(csb)::value == 1)
-                                 for (std::int64_t j = 0; j < len; ++j) rgb[j] += term_b(j);
-                               else
-                                 *rgb += sum_terms<T>(len, term_b);
-                             }
+                             if (ga != nullptr)
+                               add_or_store<decltype(csa)::value>(ga + ia, len, assign_a, term_a);
+                             if (gb != nullptr)
+                               add_or_store<decltype(csb)::value>(gb + ib, len, assign_b, term_b);
                            });
                          });
 }

@@ -30,27 +30,28 @@ inline Shape broadcast_strides(const Shape& in, const Shape& out) {
   return strides;
 }
 
-/// Calls f(out_offset, a_offset, b_offset) for every element of `out`, in row-major order, where a and b
-/// broadcast to `out`. Equal shapes take a single flat loop.
+/// Calls run(o, ia, ib, sa, sb, len) for consecutive runs of `len` output elements along the last
+/// dimension of `out`: output offsets o .. o + len - 1 read a at ia + j * sa and b at ib + j * sb, with
+/// sa, sb in {0, 1} (0 where that input is broadcast along the last dimension). Equal shapes are one run.
 template <class F>
-void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F&& f) {
+void for_each_broadcast_run(const Shape& out, const Shape& a, const Shape& b, F&& run) {
   const std::int64_t n = numel(out);
   if (n == 0) return;
   if (a == out && b == out) {
-    for (std::int64_t i = 0; i < n; ++i) f(i, i, i);
+    run(0, 0, 0, 1, 1, n);
     return;
   }
   if (out.empty()) {  // all three are scalars
-    f(0, 0, 0);
+    run(0, 0, 0, 1, 1, 1);
     return;
   }
   const Shape sa = broadcast_strides(a, out), sb = broadcast_strides(b, out);
   const std::size_t rank = out.size();
-  const std::int64_t inner = out[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1];
+  const std::int64_t inner = out[rank - 1];
   Shape counter(rank, 0);
   std::int64_t oa = 0, ob = 0;
   for (std::int64_t o = 0; o < n; o += inner) {
-    for (std::int64_t j = 0; j < inner; ++j) f(o + j, oa + j * ia, ob + j * ib);
+    run(o, oa, ob, sa[rank - 1], sb[rank - 1], inner);
     // Odometer over the outer dimensions, moving the input offsets by their strides.
     for (std::size_t d = rank - 1; d-- > 0;) {
       oa += sa[d];
@@ -61,6 +62,17 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F&& f)
       counter[d] = 0;
     }
   }
+}
+
+/// Calls f(out_offset, a_offset, b_offset) for every element of `out`, in row-major order, where a and b
+/// broadcast to `out`: for_each_broadcast_run's runs, element by element.
+template <class F>
+void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F&& f) {
+  for_each_broadcast_run(out, a, b,
+                         [&](std::int64_t o, std::int64_t ia, std::int64_t ib, std::int64_t sa,
+                             std::int64_t sb, std::int64_t len) {
+                           for (std::int64_t j = 0; j < len; ++j) f(o + j, ia + j * sa, ib + j * sb);
+                         });
 }
 
 /// A tensor seen as [outer, n, inner] around `axis`: reductions and softmax walk axis `n` at stride `inner`.

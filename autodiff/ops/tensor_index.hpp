@@ -55,11 +55,8 @@ inline void check_indices(std::string_view op, std::span<const std::int64_t> ind
 
 /// y = rows [start, end) of the leading axis of x (a copy; the rest of the shape is kept);
 /// dx[start + i] += g[i], and the other rows get nothing.
-struct Slice {
+struct Slice : OneInputRow {
   static constexpr std::string_view name = "slice";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   struct Attrs {
     std::int64_t start = 0, end = 0;  // 0 <= start <= end <= rows: the front end resolves negative bounds
   };
@@ -73,11 +70,20 @@ struct Slice {
     const std::int64_t row = row_size(in[0]);
     std::copy_n(in[0].data<T>() + r.start * row, out.numel(), out.data<T>());
   }
+  /// With fresh[0] (dx holds no values yet) the slice's rows are stored and only the other rows zeroed.
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
-                       const std::array<T*, 1>& grads) {
-    T* gx = grads[0] + r.start * row_size(in[0]);
-    for (std::int64_t i = 0; i < out.numel(); ++i) gx[i] += g[i];
+                       const std::array<T*, 1>& grads, const std::array<bool, 1>& fresh) {
+    const std::int64_t row = row_size(in[0]), n = out.numel();
+    T* __restrict gx = grads[0] + r.start * row;
+    const T* __restrict gy = g;
+    if (fresh[0]) {
+      std::fill(grads[0], gx, T{0});
+      std::fill(gx + n, grads[0] + in[0].numel(), T{0});
+      for (std::int64_t i = 0; i < n; ++i) gx[i] = T{0} + gy[i];
+    } else {
+      for (std::int64_t i = 0; i < n; ++i) gx[i] += gy[i];
+    }
   }
 
  private:
@@ -90,11 +96,8 @@ struct Slice {
 
 /// x seen as [outer, n, inner] around `axis`: y[o, j, :] = x[o, indices[j], :], so y has x's shape with
 /// that axis of size indices.size(); dx[o, indices[j], :] += g[o, j, :] (a repeated index accumulates).
-struct IndexSelect {
+struct IndexSelect : OneInputRow {
   static constexpr std::string_view name = "index_select";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   struct Attrs {
     std::size_t axis = 0;  // normalised by the front end
     IndexList indices;
@@ -136,11 +139,8 @@ struct IndexSelect {
 /// in row-major order (outer * inner entries). y[o, 0, t] = x[o, index[o * inner + t], t], so y has x's
 /// shape with that axis of size 1 (torch.gather with an index of size 1 on the axis);
 /// dx[o, index[o * inner + t], t] += g[o, 0, t].
-struct Gather {
+struct Gather : OneInputRow {
   static constexpr std::string_view name = "gather";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   struct Attrs {
     std::size_t axis = 0;  // normalised by the front end
     IndexList index;

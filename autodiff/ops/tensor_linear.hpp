@@ -8,6 +8,7 @@
 //   dx += g W^T, dW += x^T g (MatMul's backward), db_j += sum_i g_ij.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string_view>
@@ -48,13 +49,15 @@ struct Linear {
       for (std::int64_t j = 0; j < n; ++j) y[i * n + j] += b[j];
   }
 
+  /// fresh[i]: grads[i] holds no values yet (the products overwrite it, the bias gradient starts from 0).
   template <class T>
   static void backward(const Attrs& attrs, const std::array<Tensor, 3>& in, const Tensor& out, const T* g,
-                       const std::array<T*, 3>& grads) {
+                       const std::array<T*, 3>& grads, const std::array<bool, 3>& fresh) {
     if (grads[0] != nullptr || grads[1] != nullptr)
-      MatMul::backward<T>(attrs, {in[0], in[1]}, out, g, {grads[0], grads[1]});
+      MatMul::backward<T>(attrs, {in[0], in[1]}, out, g, {grads[0], grads[1]}, {fresh[0], fresh[1]});
     if (T* gb = grads[2]; gb != nullptr) {
       const std::int64_t m = out.shape()[0], n = out.shape()[1];
+      if (fresh[2]) std::fill_n(gb, n, T{0});
       for (std::int64_t i = 0; i < m; ++i)
         for (std::int64_t j = 0; j < n; ++j) gb[j] += g[i * n + j];
     }

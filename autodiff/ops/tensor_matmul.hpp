@@ -58,20 +58,26 @@ struct MatMul {
     const T* a = in[0].data<T>();
     const T* b = in[1].data<T>();
     T* y = out.data<T>();
-    std::fill_n(y, out.numel(), T{0});
+    // Every product writes its own block of y: overwrite (y is a fresh buffer, nothing to zero-fill).
     if (p.b_step == 0) {  // b shared: one product over all the rows of a
-      tapegrad::detail::gemm<T>(p.rows_a(), p.n, p.k, a, p.k, 1, b, p.n, y, p.n);
+      tapegrad::detail::gemm<T>(p.rows_a(), p.n, p.k, a, p.k, 1, b, p.n, y, p.n, true);
       return;
     }
     for (std::int64_t i = 0; i < p.batch; ++i)
       tapegrad::detail::gemm<T>(p.m, p.n, p.k, a + i * p.a_step, p.k, 1, b + i * p.b_step, p.n,
-                                y + i * p.m * p.n, p.n);
+                                y + i * p.m * p.n, p.n, true);
   }
 
+  /// fresh[i]: grads[i] holds no values yet, so the first product into it overwrites (no zero-fill).
   template <class T>
   static void backward(const Attrs& /*unused*/, const std::array<Tensor, 2>& in, const Tensor& /*out*/,
-                       const T* g, const std::array<T*, 2>& grads) {
+                       const T* g, const std::array<T*, 2>& grads, const std::array<bool, 2>& fresh) {
     const Plan p = plan(in);
+    if (p.batch == 0) {  // no product: a fresh gradient of a shared operand must still read 0
+      for (std::size_t i = 0; i < 2; ++i)
+        if (fresh[i]) std::fill_n(grads[i], in[i].numel(), T{0});
+      return;
+    }
     const T* a = in[0].data<T>();
     const T* b = in[1].data<T>();
     if (T* ga = grads[0]; ga != nullptr) {
@@ -86,20 +92,20 @@ struct MatMul {
         return static_cast<const T*>(scratch.data());
       };
       if (p.b_step == 0) {
-        tapegrad::detail::gemm<T>(p.rows_a(), p.k, p.n, g, p.n, 1, transposed(b), p.k, ga, p.k);
+        tapegrad::detail::gemm<T>(p.rows_a(), p.k, p.n, g, p.n, 1, transposed(b), p.k, ga, p.k, fresh[0]);
       } else {
         for (std::int64_t i = 0; i < p.batch; ++i)  // a_step = 0 (a shared) sums over the batch
           tapegrad::detail::gemm<T>(p.m, p.k, p.n, g + i * p.m * p.n, p.n, 1, transposed(b + i * p.b_step),
-                                    p.k, ga + i * p.a_step, p.k);
+                                    p.k, ga + i * p.a_step, p.k, fresh[0] && (i == 0 || p.a_step != 0));
       }
     }
     if (T* gb = grads[1]; gb != nullptr) {
       if (p.b_step == 0) {  // a^T over every row of a: the sum over the batch comes with the product
-        tapegrad::detail::gemm<T>(p.k, p.n, p.rows_a(), a, 1, p.k, g, p.n, gb, p.n);
+        tapegrad::detail::gemm<T>(p.k, p.n, p.rows_a(), a, 1, p.k, g, p.n, gb, p.n, fresh[1]);
       } else {
         for (std::int64_t i = 0; i < p.batch; ++i)
           tapegrad::detail::gemm<T>(p.k, p.n, p.m, a + i * p.a_step, 1, p.k, g + i * p.m * p.n, p.n,
-                                    gb + i * p.b_step, p.n);
+                                    gb + i * p.b_step, p.n, fresh[1]);
       }
     }
   }

@@ -18,6 +18,8 @@ enum class Kind {
   unary,    // static T forward(T x); static T backward(T x, T y, T g)
   binary,   // static T forward(T a, T b); grad_a / grad_b(T a, T b, T y, T g); NumPy broadcasting
   general,  // output_shape(attrs, in); forward<T>(attrs, in, out); backward<T>(attrs, in, out, g, grads)
+            // (grads zero-filled when new), or backward<T>(attrs, in, out, g, grads, fresh): fresh[i] says
+            // grads[i] was just allocated and holds no values, and the row writes every element of it
 };
 
 /// The `arity` of a general row that takes any number (at least one) of inputs, such as concat. Its
@@ -27,5 +29,13 @@ inline constexpr std::size_t kVariadic = static_cast<std::size_t>(-1);
 
 /// Attrs of an op that has none.
 struct NoAttrs {};
+
+/// What most general rows with one input share (reductions, shape and index ops): a row derives from it and
+/// adds its name, Attrs, output_shape, forward and backward.
+struct OneInputRow {
+  static constexpr Kind kind = Kind::general;
+  static constexpr std::size_t arity = 1;
+  static constexpr Domain domain{-3.0, 3.0};
+};
 
 }  // namespace tapegrad::ops::tensor

@@ -68,18 +68,29 @@ void reduce_forward(const ReduceAttrs& r, const Tensor& x, const Tensor& out, T 
   for (std::int64_t i = 0; i < outer * inner; ++i) py[i] *= scale;
 }
 
-/// gx += scale * g broadcast back along the reduced elements.
+/// gx += scale * g broadcast back along the reduced elements; with `fresh` (gx holds no values yet)
+/// gx = 0 + that, every element of gx receiving exactly one term.
 template <class T>
-void reduce_backward(const ReduceAttrs& r, const Tensor& x, const T* g, T* gx, T scale) {
+void reduce_backward(const ReduceAttrs& r, const Tensor& x, const T* g, T* gx, T scale, bool fresh) {
   if (r.all) {
     const T gs = g[0] * scale;
-    for (std::int64_t i = 0; i < x.numel(); ++i) gx[i] += gs;
+    const std::int64_t count = x.numel();
+    if (fresh)
+      std::fill_n(gx, count, T{0} + gs);
+    else
+      for (std::int64_t i = 0; i < count; ++i) gx[i] += gs;
     return;
   }
   const auto [outer, n, inner] = tapegrad::detail::split_at(x.shape(), r.axis);
   for (std::int64_t o = 0; o < outer; ++o)
-    for (std::int64_t k = 0; k < n; ++k)
-      for (std::int64_t j = 0; j < inner; ++j) gx[(o * n + k) * inner + j] += scale * g[o * inner + j];
+    for (std::int64_t k = 0; k < n; ++k) {
+      T* __restrict dst = gx + (o * n + k) * inner;
+      const T* __restrict src = g + o * inner;
+      if (fresh)
+        for (std::int64_t j = 0; j < inner; ++j) dst[j] = T{0} + scale * src[j];
+      else
+        for (std::int64_t j = 0; j < inner; ++j) dst[j] += scale * src[j];
+    }
 }
 
 inline std::int64_t reduced_count(const ReduceAttrs& r, const Tensor& x) {
@@ -88,11 +99,8 @@ inline std::int64_t reduced_count(const ReduceAttrs& r, const Tensor& x) {
 }  // namespace detail_reduce
 
 /// y = sum of x's elements (all, or along an axis); dy/dx_i = 1.
-struct Sum {
+struct Sum : OneInputRow {
   static constexpr std::string_view name = "sum";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   using Attrs = ReduceAttrs;
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     return detail_reduce::reduced_shape(r, in[0].shape());
@@ -103,17 +111,14 @@ struct Sum {
   }
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& /*out*/, const T* g,
-                       const std::array<T*, 1>& grads) {
-    detail_reduce::reduce_backward<T>(r, in[0], g, grads[0], T{1});
+                       const std::array<T*, 1>& grads, const std::array<bool, 1>& fresh) {
+    detail_reduce::reduce_backward<T>(r, in[0], g, grads[0], T{1}, fresh[0]);
   }
 };
 
 /// y = (sum of x's elements) / n, n the number of reduced elements (NaN when n = 0); dy/dx_i = 1/n.
-struct Mean {
+struct Mean : OneInputRow {
   static constexpr std::string_view name = "mean";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   using Attrs = ReduceAttrs;
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     return detail_reduce::reduced_shape(r, in[0].shape());
@@ -125,9 +130,9 @@ struct Mean {
   }
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& /*out*/, const T* g,
-                       const std::array<T*, 1>& grads) {
+                       const std::array<T*, 1>& grads, const std::array<bool, 1>& fresh) {
     const auto n = static_cast<T>(detail_reduce::reduced_count(r, in[0]));
-    detail_reduce::reduce_backward<T>(r, in[0], g, grads[0], T{1} / n);
+    detail_reduce::reduce_backward<T>(r, in[0], g, grads[0], T{1} / n, fresh[0]);
   }
 };
 
@@ -194,60 +199,42 @@ void extreme_backward(const ReduceAttrs& r, const Tensor& x, const Tensor& out, 
 }
 }  // namespace detail_reduce
 
+namespace detail_reduce {
+/// The row of max (kLargest) or min: one body, the two differ only in the comparison of the forward.
+/// (gradcheck keeps the elements of a lane apart, so its samples have no ties.)
+template <bool kLargest>
+struct ExtremeRow : OneInputRow {
+  static constexpr std::string_view name = kLargest ? "max" : "min";
+  using Attrs = ReduceAttrs;
+  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
+    check_nonempty(name, r, in[0].shape());
+    return reduced_shape(r, in[0].shape());
+  }
+  template <class T>
+  static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
+    extreme_forward<kLargest, T>(r, in[0], out);
+  }
+  template <class T>
+  static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
+                       const std::array<T*, 1>& grads) {
+    extreme_backward<T>(r, in[0], out, g, grads[0]);
+  }
+};
+}  // namespace detail_reduce
+
 /// y = the largest element (all, or along an axis); NaN if the lane holds one. The gradient goes to the
 /// largest element; when several are equal it is split evenly among them (PyTorch's full max() rule,
 /// here along an axis too, and the scalar max's 0.5/0.5 at a tie). Throws ShapeError on an empty lane.
-struct Max {
-  static constexpr std::string_view name = "max";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};  // gradcheck keeps the elements of a lane apart (no ties)
-  using Attrs = ReduceAttrs;
-  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
-    detail_reduce::check_nonempty(name, r, in[0].shape());
-    return detail_reduce::reduced_shape(r, in[0].shape());
-  }
-  template <class T>
-  static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
-    detail_reduce::extreme_forward<true, T>(r, in[0], out);
-  }
-  template <class T>
-  static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
-                       const std::array<T*, 1>& grads) {
-    detail_reduce::extreme_backward<T>(r, in[0], out, g, grads[0]);
-  }
-};
+struct Max : detail_reduce::ExtremeRow<true> {};
 
 /// y = the smallest element; as Max, ties split evenly.
-struct Min {
-  static constexpr std::string_view name = "min";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
-  using Attrs = ReduceAttrs;
-  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
-    detail_reduce::check_nonempty(name, r, in[0].shape());
-    return detail_reduce::reduced_shape(r, in[0].shape());
-  }
-  template <class T>
-  static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
-    detail_reduce::extreme_forward<false, T>(r, in[0], out);
-  }
-  template <class T>
-  static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
-                       const std::array<T*, 1>& grads) {
-    detail_reduce::extreme_backward<T>(r, in[0], out, g, grads[0]);
-  }
-};
+struct Min : detail_reduce::ExtremeRow<false> {};
 
 /// y = log sum_k exp(x_k), computed as m + log sum_k exp(x_k - m) with m the lane's maximum, so no exp
 /// overflows (y = m when m is infinite; -inf for an empty lane; NaN if the lane holds one).
 /// dx_k += g exp(x_k - y): the softmax of the lane.
-struct LogSumExp {
+struct LogSumExp : OneInputRow {
   static constexpr std::string_view name = "logsumexp";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   using Attrs = ReduceAttrs;
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     return detail_reduce::reduced_shape(r, in[0].shape());

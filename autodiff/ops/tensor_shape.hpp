@@ -49,11 +49,8 @@ struct Reshape {
 /// y = x with two axes swapped (for a 2-D x: y[j, i] = x[i, j]); dx += g with the same two axes swapped
 /// back (a swap is its own inverse). The front end normalises the axes; transpose(x) of a matrix is axes
 /// 0, 1.
-struct Transpose {
+struct Transpose : OneInputRow {
   static constexpr std::string_view name = "transpose";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   struct Attrs {
     std::size_t axis0 = 0, axis1 = 1;  // both < rank
   };
@@ -83,11 +80,8 @@ struct Transpose {
 
 /// y = x with its axes reordered: dimension d of y is dimension axes[d] of x; dx += g permuted by the
 /// inverse (dimension axes[d] of dx is dimension d of g).
-struct Permute {
+struct Permute : OneInputRow {
   static constexpr std::string_view name = "permute";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
   struct Attrs {
     Shape axes;  // a permutation of 0..rank-1, checked and normalised by the front end
   };

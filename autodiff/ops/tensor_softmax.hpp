@@ -45,73 +45,74 @@ T shifted_logsumexp(const T* x, T* y, std::int64_t base, std::int64_t stride, st
 }
 }  // namespace detail_softmax
 
-/// y_k = exp(x_k - max) / sum_j exp(x_j - max); dx_k += y_k (g_k - sum_j g_j y_j).
-struct Softmax {
-  static constexpr std::string_view name = "softmax";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
+namespace detail_softmax {
+/// The row softmax and log_softmax share: per slice, the forward takes the shifted logsumexp and finishes
+/// each element with Formulas::finish(x_k - max, lse); the backward sums Formulas::slice_term(g_k, y_k) over
+/// the slice and adds Formulas::grad(g_k, y_k, that sum) to dx_k. Formulas is the derived row (CRTP).
+template <class Formulas>
+struct SoftmaxRow : OneInputRow {
   using Attrs = SoftmaxAttrs;
   static Shape output_shape(const Attrs& /*r*/, const std::array<Tensor, 1>& in) { return in[0].shape(); }
   template <class T>
   static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
     const T* x = in[0].data<T>();
     T* y = out.data<T>();
-    detail_softmax::for_each_slice(in[0].shape(), r.axis,
-                                   [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
-                                     const T lse = detail_softmax::shifted_logsumexp(x, y, base, stride, n);
-                                     for (std::int64_t k = 0; k < n; ++k)
-                                       y[base + k * stride] = std::exp(y[base + k * stride] - lse);
-                                   });
+    for_each_slice(in[0].shape(), r.axis, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+      const T lse = shifted_logsumexp(x, y, base, stride, n);
+      for (std::int64_t k = 0; k < n; ++k) {
+        T& yk = y[base + k * stride];
+        yk = Formulas::finish(yk, lse);
+      }
+    });
   }
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
                        const std::array<T*, 1>& grads) {
     const T* y = out.data<T>();
-    detail_softmax::for_each_slice(in[0].shape(), r.axis,
-                                   [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
-                                     T dot{0};
-                                     for (std::int64_t k = 0; k < n; ++k)
-                                       dot += g[base + k * stride] * y[base + k * stride];
-                                     for (std::int64_t k = 0; k < n; ++k) {
-                                       const std::int64_t i = base + k * stride;
-                                       grads[0][i] += y[i] * (g[i] - dot);
-                                     }
-                                   });
+    for_each_slice(in[0].shape(), r.axis, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+      T total{0};
+      for (std::int64_t k = 0; k < n; ++k)
+        total += Formulas::slice_term(g[base + k * stride], y[base + k * stride]);
+      for (std::int64_t k = 0; k < n; ++k) {
+        const std::int64_t i = base + k * stride;
+        grads[0][i] += Formulas::grad(g[i], y[i], total);
+      }
+    });
+  }
+};
+}  // namespace detail_softmax
+
+/// y_k = exp(x_k - max) / sum_j exp(x_j - max); dx_k += y_k (g_k - sum_j g_j y_j).
+struct Softmax : detail_softmax::SoftmaxRow<Softmax> {
+  static constexpr std::string_view name = "softmax";
+  template <class T>
+  static T finish(T shifted, T lse) {
+    return std::exp(shifted - lse);
+  }
+  template <class T>
+  static T slice_term(T g, T y) {
+    return g * y;
+  }
+  template <class T>
+  static T grad(T g, T y, T dot) {
+    return y * (g - dot);
   }
 };
 
 /// y_k = x_k - max - log sum_j exp(x_j - max); dx_k += g_k - softmax_k sum_j g_j, softmax_k = exp(y_k).
-struct LogSoftmax {
+struct LogSoftmax : detail_softmax::SoftmaxRow<LogSoftmax> {
   static constexpr std::string_view name = "log_softmax";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = 1;
-  static constexpr Domain domain{-3.0, 3.0};
-  using Attrs = SoftmaxAttrs;
-  static Shape output_shape(const Attrs& /*r*/, const std::array<Tensor, 1>& in) { return in[0].shape(); }
   template <class T>
-  static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
-    const T* x = in[0].data<T>();
-    T* y = out.data<T>();
-    detail_softmax::for_each_slice(in[0].shape(), r.axis,
-                                   [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
-                                     const T lse = detail_softmax::shifted_logsumexp(x, y, base, stride, n);
-                                     for (std::int64_t k = 0; k < n; ++k) y[base + k * stride] -= lse;
-                                   });
+  static T finish(T shifted, T lse) {
+    return shifted - lse;
   }
   template <class T>
-  static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
-                       const std::array<T*, 1>& grads) {
-    const T* y = out.data<T>();
-    detail_softmax::for_each_slice(in[0].shape(), r.axis,
-                                   [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
-                                     T total{0};
-                                     for (std::int64_t k = 0; k < n; ++k) total += g[base + k * stride];
-                                     for (std::int64_t k = 0; k < n; ++k) {
-                                       const std::int64_t i = base + k * stride;
-                                       grads[0][i] += g[i] - std::exp(y[i]) * total;
-                                     }
-                                   });
+  static T slice_term(T g, T /*y*/) {
+    return g;
+  }
+  template <class T>
+  static T grad(T g, T y, T total) {
+    return g - std::exp(y) * total;
   }
 };
 

@@ -84,8 +84,9 @@ std::string describe(const Case& c) {
 
 // Runs one product on the current path and checks every element of C, padding included. Returns the number
 // of wrong elements (0 when the product is right), so a failure reports the case once, not per element.
+// With `overwrite`, C starts as NaN (a value read into any sum would show) and must come out as A B.
 template <class T>
-std::int64_t wrong_elements(const Case& c, std::mt19937_64& rng) {
+std::int64_t wrong_elements(const Case& c, std::mt19937_64& rng, bool overwrite = false) {
   const std::int64_t lda = (c.a_transposed ? c.m : c.k) + c.pad;
   const std::int64_t a_rows = c.a_transposed ? c.k : c.m;
   const std::int64_t ldb = c.n + c.pad, ldc = c.n + c.pad;
@@ -95,10 +96,14 @@ std::int64_t wrong_elements(const Case& c, std::mt19937_64& rng) {
     return v;
   };
   const std::vector<T> a = fill(a_rows * lda), b = fill(c.k * ldb);
-  const std::vector<T> c0 = fill(c.m * ldc);
+  std::vector<T> c0 = fill(c.m * ldc);
+  if (overwrite)
+    for (std::int64_t i = 0; i < c.m; ++i)
+      for (std::int64_t j = 0; j < c.n; ++j)
+        c0[static_cast<std::size_t>(i * ldc + j)] = std::numeric_limits<T>::quiet_NaN();
   std::vector<T> out = c0;
   const std::int64_t a_row = c.a_transposed ? 1 : lda, a_col = c.a_transposed ? lda : 1;
-  gemm<T>(c.m, c.n, c.k, a.data(), a_row, a_col, b.data(), ldb, out.data(), ldc);
+  gemm<T>(c.m, c.n, c.k, a.data(), a_row, a_col, b.data(), ldb, out.data(), ldc, overwrite);
 
   // Worst-case rounding of a k-term sum is about k eps times the sum of magnitudes; a missing or doubled
   // term is about 1/k of it, so this bound still catches every indexing mistake.
@@ -112,7 +117,7 @@ std::int64_t wrong_elements(const Case& c, std::mt19937_64& rng) {
         wrong += out[at] != c0[at];
         continue;
       }
-      long double exact = static_cast<long double>(c0[at]), magnitude = std::fabs(exact);
+      long double exact = overwrite ? 0.0L : static_cast<long double>(c0[at]), magnitude = std::fabs(exact);
       for (std::int64_t p = 0; p < c.k; ++p) {
         const long double term =
             static_cast<long double>(a[static_cast<std::size_t>(i * a_row + p * a_col)]) *
@@ -120,21 +125,23 @@ std::int64_t wrong_elements(const Case& c, std::mt19937_64& rng) {
         exact += term;
         magnitude += std::fabs(term);
       }
-      wrong += std::fabs(static_cast<long double>(out[at]) - exact) > tolerance * magnitude;
+      wrong += !(std::fabs(static_cast<long double>(out[at]) - exact) <= tolerance * magnitude);
     }
   }
   return wrong;
 }
 
 template <class T>
-void check_cases(const std::vector<Case>& cases, Route route, bool always_split, int threads) {
+void check_cases(const std::vector<Case>& cases, Route route, bool always_split, int threads,
+                 bool overwrite = false) {
   ForcedGemm forced(route, always_split, threads);
   std::mt19937_64 rng = tapegrad::test::make_rng(tapegrad::test::kSeed);
   for (const Case& c : cases) {
     CAPTURE(name_of(route));
     CAPTURE(threads);
+    CAPTURE(overwrite);
     CAPTURE(describe(c));
-    CHECK(wrong_elements<T>(c, rng) == 0);
+    CHECK(wrong_elements<T>(c, rng, overwrite) == 0);
   }
 }
 
@@ -169,6 +176,13 @@ TEST_CASE_TEMPLATE("gemm: every path matches a naive triple loop on small and ra
                    double) {
   const std::vector<Case> cases = small_cases();
   for (Route route : available_routes()) check_cases<T>(cases, route, false, 1);
+}
+
+TEST_CASE_TEMPLATE("gemm: with overwrite every path stores A B and never reads C", T, float, double) {
+  std::vector<Case> cases = small_cases();
+  for (const Case& c : large_cases()) cases.push_back(c);
+  for (Route route : available_routes()) check_cases<T>(cases, route, false, 1, true);
+  for (Route route : available_routes()) check_cases<T>(split_cases(), route, true, 2, true);
 }
 
 TEST_CASE_TEMPLATE("gemm: blocked paths are right across cache block boundaries", T, float, double) {
