@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "autodiff/detail/gemm_kernels.hpp"
 
@@ -66,11 +67,16 @@ void micro_kernel(std::int64_t kc, const T* a_panel, const T* b_panel, T* c, std
   }
 }
 
+/// The sum of v's lanes as a tree (halves added pairwise): log2(lanes) dependent adds instead of one per lane,
+/// which a matrix-vector product pays once per row of C.
 template <class T, int kBytes>
 T horizontal_sum(typename VectorOf<T, kBytes>::type v) {
-  T sum = 0;
-  for (int l = 0; l < kBytes / static_cast<int>(sizeof(T)); ++l) sum += v[l];
-  return sum;
+  constexpr int kLanes = kBytes / static_cast<int>(sizeof(T));
+  T lanes[kLanes];
+  __builtin_memcpy(lanes, &v, sizeof(lanes));
+  for (int width = kLanes / 2; width >= 1; width /= 2)
+    for (int l = 0; l < width; ++l) lanes[l] += lanes[l + width];
+  return lanes[0];
 }
 
 /// C[m, n] += A B for n narrower than the smallest vector, matrix-vector products among them. Each column of
@@ -99,18 +105,22 @@ void narrow_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std
       for (std::int64_t p0 = 0; p0 < k; p0 += kChunk) {
         const std::int64_t kb = k - p0 < kChunk ? k - p0 : kChunk, kv = kb - kb % kLanes;
         for (std::int64_t p = 0; p < kb; ++p) column[p] = b[(p0 + p) * ldb + j];
-        for (std::int64_t i = 0; i < m; i += kRows) {
-          const int rows = m - i < kRows ? static_cast<int>(m - i) : kRows;
-          V acc[kRows] = {};
-          T tail[kRows] = {};
+        // kR rows of C's column j, kR a constant so that the accumulators stay in registers (with a run-time
+        // count they lived on the stack, and every multiply-add waited on a store and a load).
+        const auto dot_rows = [&]<int kR>(std::integral_constant<int, kR>, std::int64_t i) {
+          V acc[kR] = {};
+          T tail[kR] = {};
           for (std::int64_t p = 0; p < kv; p += kLanes) {
             const V bv = load(column + p);
-            for (int r = 0; r < rows; ++r) acc[r] += load(a + (i + r) * a_row + p0 + p) * bv;
+            for (int r = 0; r < kR; ++r) acc[r] += load(a + (i + r) * a_row + p0 + p) * bv;
           }
           for (std::int64_t p = kv; p < kb; ++p)
-            for (int r = 0; r < rows; ++r) tail[r] += a[(i + r) * a_row + p0 + p] * column[p];
-          for (int r = 0; r < rows; ++r) c[(i + r) * ldc + j] += horizontal_sum<T, kBytes>(acc[r]) + tail[r];
-        }
+            for (int r = 0; r < kR; ++r) tail[r] += a[(i + r) * a_row + p0 + p] * column[p];
+          for (int r = 0; r < kR; ++r) c[(i + r) * ldc + j] += horizontal_sum<T, kBytes>(acc[r]) + tail[r];
+        };
+        std::int64_t i = 0;
+        for (; i + kRows <= m; i += kRows) dot_rows(std::integral_constant<int, kRows>{}, i);
+        for (; i < m; ++i) dot_rows(std::integral_constant<int, 1>{}, i);
       }
     } else if (a_row == 1) {
       std::int64_t i = 0;
@@ -202,8 +212,10 @@ void direct_strip(std::int64_t m, std::int64_t k, const T* a, std::int64_t a_row
 
 /// C[m, n] += A B (with `overwrite`, C = A B) without packing, for products too small to repay it: strips of
 /// two vectors' width, then one; the columns left over go to vectors of half the width, and so on down to 16
-/// bytes, then to narrow_gemm (a 10-class output layer is 8 + 2 columns). Same contract as detail::gemm.
-template <class T, int kBytes, int kMaxRows>
+/// bytes, then to narrow_gemm (a 10-class output layer is 8 + 2 columns). narrow_gemm vectorises along k or m,
+/// not along C's columns, so it gets the full width kNarrowBytes: a matrix-vector product at 16 bytes ran 2.5x
+/// slower. Same contract as detail::gemm.
+template <class T, int kBytes, int kMaxRows, int kNarrowBytes = kBytes>
 void direct_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t a_row,
                  std::int64_t a_col, const T* b, std::int64_t ldb, T* c, std::int64_t ldc, bool overwrite) {
   constexpr std::int64_t kLanes = kBytes / static_cast<int>(sizeof(T));
@@ -214,9 +226,10 @@ void direct_gemm(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std
     direct_strip<T, kBytes, kMaxRows, 1>(m, k, a, a_row, a_col, b + j, ldb, c + j, ldc, overwrite);
   if (j == n) return;
   if constexpr (kBytes > 16) {
-    direct_gemm<T, kBytes / 2, kMaxRows>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc, overwrite);
+    direct_gemm<T, kBytes / 2, kMaxRows, kNarrowBytes>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc,
+                                                       overwrite);
   } else {
-    narrow_gemm<T, kBytes>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc, overwrite);
+    narrow_gemm<T, kNarrowBytes>(m, n - j, k, a, a_row, a_col, b + j, ldb, c + j, ldc, overwrite);
   }
 }
 

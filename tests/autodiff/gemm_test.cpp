@@ -153,6 +153,11 @@ std::vector<Case> small_cases() {
     for (std::int64_t n : {0, 1, 3, 5, 8, 14, 17, 33})
       for (std::int64_t k : {0, 1, 6, 19})
         for (bool t : {false, true}) cases.push_back({m, n, k, t, (m + n + k) % 3 == 0 ? 0 : 3});
+  // Matrix-vector products (narrow_gemm at full vector width), k past several vectors and not a multiple.
+  for (bool t : {false, true}) {
+    cases.push_back({100, 1, 100, t, 0});
+    cases.push_back({37, 2, 70, t, 1});
+  }
   return cases;
 }
 
