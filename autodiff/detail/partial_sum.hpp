@@ -13,7 +13,7 @@ namespace tapegrad::detail {
 /// term(0) + ... + term(len - 1): term j goes to partial sum j % 8, the partial sums are then added in order,
 /// then the tail.
 template <class T, class Term>
-T sum_terms(std::int64_t len, Term&& term) {
+[[gnu::always_inline]] inline T sum_terms(std::int64_t len, Term&& term) {
   constexpr std::int64_t kLanes = 8;
   T partial[kLanes] = {};
   std::int64_t j = 0;

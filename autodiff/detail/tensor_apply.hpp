@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "autodiff/detail/simd_clones.hpp"
 #include "autodiff/detail/tensor_broadcast.hpp"
 #include "autodiff/detail/tensor_dispatch.hpp"
 #include "autodiff/detail/tensor_kernels.hpp"
@@ -92,18 +93,47 @@ using Attrs = typename AttrsOf<Op>::type;
 
 /// A unary row's forward and backward, with its Attrs first if it has any (leaky_relu, clamp, x^p).
 template <class Op, class T>
-T unary_forward([[maybe_unused]] const Attrs<Op>& a, T x) {
+[[gnu::always_inline]] inline T unary_forward([[maybe_unused]] const Attrs<Op>& a, T x) {
   if constexpr (requires { typename Op::Attrs; })
     return Op::forward(a, x);
   else
     return Op::forward(x);
 }
 template <class Op, class T>
-T unary_backward([[maybe_unused]] const Attrs<Op>& a, T x, T y, T g) {
+[[gnu::always_inline]] inline T unary_backward([[maybe_unused]] const Attrs<Op>& a, T x, T y, T g) {
   if constexpr (requires { typename Op::Attrs; })
     return Op::backward(a, x, y, g);
   else
     return Op::backward(x, y, g);
+}
+
+/// A unary row's loops: y = f(x), and gx = 0 + term (fresh) or gx += term. The gradient buffer is never one
+/// of x, y or g (each tensor has its own), hence __restrict.
+template <class Op, class T>
+[[gnu::always_inline]] inline void unary_forward_loop(const Attrs<Op>& attrs, std::int64_t n,
+                                                      const T* __restrict x, T* __restrict y) {
+  const Attrs<Op> a = attrs;  // a local copy: stores into y cannot alias it, so it is not reloaded
+  for (std::int64_t i = 0; i < n; ++i) y[i] = unary_forward<Op>(a, x[i]);
+}
+template <class Op, class T>
+[[gnu::always_inline]] inline void unary_backward_loop(const Attrs<Op>& attrs, std::int64_t n,
+                                                       const T* __restrict x, const T* __restrict y,
+                                                       const T* __restrict gy, T* __restrict gx, bool fresh) {
+  const Attrs<Op> a = attrs;
+  if (fresh)  // 0 + term: what adding to a zero-filled buffer gives (-0 becomes +0, as a Var's adjoint)
+    for (std::int64_t i = 0; i < n; ++i) gx[i] = T{0} + unary_backward<Op>(a, x[i], y[i], gy[i]);
+  else
+    for (std::int64_t i = 0; i < n; ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], gy[i]);
+}
+/// The same loops for long tensors, in the widest vectors the CPU has (simd_clones.hpp).
+template <class Op, class T>
+TAPEGRAD_SIMD_CLONES void unary_forward_wide(const Attrs<Op>& attrs, std::int64_t n, const T* x, T* y) {
+  unary_forward_loop<Op, T>(attrs, n, x, y);
+}
+template <class Op, class T>
+TAPEGRAD_SIMD_CLONES void unary_backward_wide(const Attrs<Op>& attrs, std::int64_t n, const T* x, const T* y,
+                                              const T* gy, T* gx, bool fresh) {
+  unary_backward_loop<Op, T>(attrs, n, x, y, gy, gx, fresh);
 }
 
 /// What a row's functions receive: the std::array itself, or a span over a variadic row's list.
@@ -138,11 +168,11 @@ Shape output_shape(const Attrs<Op>& attrs, const Inputs<Op>& in) {
 template <class Op, class T>
 void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out) {
   if constexpr (Op::kind == tops::Kind::unary) {
-    const Attrs<Op> a = attrs;  // a local copy: stores into y cannot alias it, so it is not reloaded
-    const T* __restrict x = in[0].template data<T>();
-    T* __restrict y = out.template data<T>();
     const std::int64_t n = out.numel();
-    for (std::int64_t i = 0; i < n; ++i) y[i] = unary_forward<Op>(a, x[i]);
+    if (TAPEGRAD_HAS_SIMD_CLONES && n >= kSimdCloneMinLength)
+      unary_forward_wide<Op, T>(attrs, n, in[0].template data<T>(), out.template data<T>());
+    else
+      unary_forward_loop<Op, T>(attrs, n, in[0].template data<T>(), out.template data<T>());
   } else if constexpr (Op::kind == tops::Kind::binary) {
     broadcast_forward<Op, T>(out.shape(), in[0].shape(), in[1].shape(), in[0].template data<T>(),
                              in[1].template data<T>(), out.template data<T>());
@@ -172,17 +202,13 @@ void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& ou
       if (fresh[i]) std::memset(grads[i], 0, static_cast<std::size_t>(in[i].numel()) * sizeof(T));
   }
   if constexpr (Op::kind == tops::Kind::unary) {
-    // The gradient buffer is never one of x, y or g (each tensor has its own), hence __restrict.
-    const Attrs<Op> a = attrs;
-    const T* __restrict x = in[0].template data<T>();
-    const T* __restrict y = out.template data<T>();
-    const T* __restrict gy = g;
-    T* __restrict gx = grads[0];
     const std::int64_t n = out.numel();
-    if (fresh[0])  // 0 + term: what adding to a zero-filled buffer gives (-0 becomes +0, as a Var's adjoint)
-      for (std::int64_t i = 0; i < n; ++i) gx[i] = T{0} + unary_backward<Op>(a, x[i], y[i], gy[i]);
+    const T* x = in[0].template data<T>();
+    const T* y = out.template data<T>();
+    if (TAPEGRAD_HAS_SIMD_CLONES && n >= kSimdCloneMinLength)
+      unary_backward_wide<Op, T>(attrs, n, x, y, g, grads[0], fresh[0]);
     else
-      for (std::int64_t i = 0; i < n; ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], gy[i]);
+      unary_backward_loop<Op, T>(attrs, n, x, y, g, grads[0], fresh[0]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
     // Each gradient is summed back over the dimensions along which its input was broadcast. Only an input
     // of the output's shape gets one term per element, so only its fresh gradient can be stored into.

@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "autodiff/detail/partial_sum.hpp"
+#include "autodiff/detail/simd_clones.hpp"
 #include "autodiff/detail/tensor_kernels.hpp"
 #include "autodiff/shape.hpp"
 
@@ -38,6 +39,19 @@ void with_strides(std::int64_t sa, std::int64_t sb, F&& f) {
   }
 }
 
+/// One run of the forward: ry[j] = Op::forward(ra[j * SA], rb[j * SB]).
+template <class Op, class T, std::int64_t SA, std::int64_t SB>
+[[gnu::always_inline]] inline void forward_run(std::int64_t len, const T* __restrict ra,
+                                               const T* __restrict rb, T* __restrict ry) {
+  for (std::int64_t j = 0; j < len; ++j) ry[j] = Op::forward(ra[j * SA], rb[j * SB]);
+}
+
+/// forward_run for long runs, in the widest vectors the CPU has (simd_clones.hpp).
+template <class Op, class T, std::int64_t SA, std::int64_t SB>
+TAPEGRAD_SIMD_CLONES void forward_run_wide(std::int64_t len, const T* ra, const T* rb, T* ry) {
+  forward_run<Op, T, SA, SB>(len, ra, rb, ry);
+}
+
 /// y = Op::forward(a, b) with broadcasting; y has the broadcast shape `out`.
 template <class Op, class T>
 void broadcast_forward(const Shape& out, const Shape& sa_shape, const Shape& sb_shape, const T* a, const T* b,
@@ -45,12 +59,12 @@ void broadcast_forward(const Shape& out, const Shape& sa_shape, const Shape& sb_
   for_each_broadcast_run(out, sa_shape, sb_shape,
                          [&](std::int64_t o, std::int64_t ia, std::int64_t ib, std::int64_t sa,
                              std::int64_t sb, std::int64_t len) {
-                           const T* __restrict ra = a + ia;
-                           const T* __restrict rb = b + ib;
-                           T* __restrict ry = y + o;
                            with_strides(sa, sb, [&](auto csa, auto csb) {
-                             for (std::int64_t j = 0; j < len; ++j)
-                               ry[j] = Op::forward(ra[j * csa()], rb[j * csb()]);
+                             constexpr std::int64_t kSa = decltype(csa)::value, kSb = decltype(csb)::value;
+                             if (TAPEGRAD_HAS_SIMD_CLONES && len >= kSimdCloneMinLength)
+                               forward_run_wide<Op, T, kSa, kSb>(len, a + ia, b + ib, y + o);
+                             else
+                               forward_run<Op, T, kSa, kSb>(len, a + ia, b + ib, y + o);
                            });
                          });
 }
@@ -58,7 +72,8 @@ void broadcast_forward(const Shape& out, const Shape& sa_shape, const Shape& sb_
 /// One input's share of a run: dst[j] += term(j) (stride 1), or *dst += the run's sum (stride 0, the input
 /// was broadcast); with `assign`, dst = 0 + term: the value adding to a zero-filled buffer gives (-0 -> +0).
 template <std::int64_t kStride, class T, class Term>
-void add_or_store(T* __restrict dst, std::int64_t len, bool assign, const Term& term) {
+[[gnu::always_inline]] inline void add_or_store(T* __restrict dst, std::int64_t len, bool assign,
+                                                const Term& term) {
   if constexpr (kStride == 1) {
     if (assign)
       for (std::int64_t j = 0; j < len; ++j) dst[j] = T{0} + term(j);
@@ -68,6 +83,25 @@ void add_or_store(T* __restrict dst, std::int64_t len, bool assign, const Term& 
     const T sum = sum_terms<T>(len, term);
     *dst = (assign ? T{0} : *dst) + sum;
   }
+}
+
+/// One run of the backward: ga's and gb's shares (either may be null) of the terms d/da and d/db.
+template <class Op, class T, std::int64_t SA, std::int64_t SB>
+[[gnu::always_inline]] inline void backward_run(std::int64_t len, const T* __restrict ra,
+                                                const T* __restrict rb, const T* __restrict ry,
+                                                const T* __restrict rg, T* ga, T* gb, bool assign_a,
+                                                bool assign_b) {
+  const auto term_a = [&](std::int64_t j) { return Op::grad_a(ra[j * SA], rb[j * SB], ry[j], rg[j]); };
+  const auto term_b = [&](std::int64_t j) { return Op::grad_b(ra[j * SA], rb[j * SB], ry[j], rg[j]); };
+  if (ga != nullptr) add_or_store<SA>(ga, len, assign_a, term_a);
+  if (gb != nullptr) add_or_store<SB>(gb, len, assign_b, term_b);
+}
+
+/// backward_run for long runs, in the widest vectors the CPU has (simd_clones.hpp).
+template <class Op, class T, std::int64_t SA, std::int64_t SB>
+TAPEGRAD_SIMD_CLONES void backward_run_wide(std::int64_t len, const T* ra, const T* rb, const T* ry,
+                                            const T* rg, T* ga, T* gb, bool assign_a, bool assign_b) {
+  backward_run<Op, T, SA, SB>(len, ra, rb, ry, rg, ga, gb, assign_a, assign_b);
 }
 
 /// ga += d/da and gb += d/db (either may be null: no gradient wanted), each summed back over the dimensions
@@ -81,21 +115,16 @@ void broadcast_backward(const Shape& out, const Shape& sa_shape, const Shape& sb
   for_each_broadcast_run(out, sa_shape, sb_shape,
                          [&](std::int64_t o, std::int64_t ia, std::int64_t ib, std::int64_t sa,
                              std::int64_t sb, std::int64_t len) {
-                           const T* __restrict ra = a + ia;
-                           const T* __restrict rb = b + ib;
-                           const T* __restrict ry = y + o;
-                           const T* __restrict rg = g + o;
+                           T* const run_ga = ga != nullptr ? ga + ia : nullptr;
+                           T* const run_gb = gb != nullptr ? gb + ib : nullptr;
                            with_strides(sa, sb, [&](auto csa, auto csb) {
-                             const auto term_a = [&](std::int64_t j) {
-                               return Op::grad_a(ra[j * csa()], rb[j * csb()], ry[j], rg[j]);
-                             };
-                             const auto term_b = [&](std::int64_t j) {
-                               return Op::grad_b(ra[j * csa()], rb[j * csb()], ry[j], rg[j]);
-                             };
-                             if (ga != nullptr)
-                               add_or_store<decltype(csa)::value>(ga + ia, len, assign_a, term_a);
-                             if (gb != nullptr)
-                               add_or_store<decltype(csb)::value>(gb + ib, len, assign_b, term_b);
+                             constexpr std::int64_t kSa = decltype(csa)::value, kSb = decltype(csb)::value;
+                             if (TAPEGRAD_HAS_SIMD_CLONES && len >= kSimdCloneMinLength)
+                               backward_run_wide<Op, T, kSa, kSb>(len, a + ia, b + ib, y + o, g + o, run_ga,
+                                                                  run_gb, assign_a, assign_b);
+                             else
+                               backward_run<Op, T, kSa, kSb>(len, a + ia, b + ib, y + o, g + o, run_ga,
+                                                             run_gb, assign_a, assign_b);
                            });
                          });
 }
