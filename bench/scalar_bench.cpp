@@ -22,22 +22,12 @@
 #include "autodiff/autodiff.hpp"
 #include "bench/hand_adjoints.hpp"
 #include "bench/problems.hpp"
+#include "bench/relative_error.hpp"
 
 namespace tapegrad::bench {
 namespace {
 
 using HandAdjoint = double (*)(const double*, double*);
-
-/// max |g - ref| / max |ref|, as the anchors measure gradient agreement (inf if g is not finite).
-double relative_error(const std::vector<double>& g, const std::vector<double>& ref) {
-  double diff = 0.0, scale = 0.0;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    if (!std::isfinite(g[i])) return std::numeric_limits<double>::infinity();
-    diff = std::max(diff, std::abs(g[i] - ref[i]));
-    scale = std::max(scale, std::abs(ref[i]));
-  }
-  return scale > 0.0 ? diff / scale : diff;
-}
 
 template <class P>
 void primal(benchmark::State& state) {

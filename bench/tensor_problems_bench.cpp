@@ -28,6 +28,7 @@
 #include "autodiff/tensor_ops.hpp"
 #include "bench/hand_adjoints.hpp"
 #include "bench/problems.hpp"
+#include "bench/relative_error.hpp"
 
 namespace tapegrad::bench {
 namespace {
@@ -127,17 +128,6 @@ class TensorGradient {
   std::vector<double> g_;
   Tensor y_;
 };
-
-/// max |g - ref| / max |ref| (inf if g is not finite), as scalar_bench.cpp measures agreement.
-double relative_error(const std::vector<double>& g, const std::vector<double>& ref) {
-  double diff = 0.0, scale = 0.0;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    if (!std::isfinite(g[i])) return std::numeric_limits<double>::infinity();
-    diff = std::max(diff, std::abs(g[i] - ref[i]));
-    scale = std::max(scale, std::abs(ref[i]));
-  }
-  return scale > 0.0 ? diff / scale : diff;
-}
 
 /// Checks the tensor gradient (and value) against the hand adjoint; false (benchmark skipped) if off.
 template <class Expr>
