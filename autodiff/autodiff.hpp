@@ -4,12 +4,12 @@
 // gradient and Jacobian drivers, gradcheck, and the anomaly guard.
 #pragma once
 
-#include "autodiff/anomaly.hpp"
-#include "autodiff/drivers.hpp"
-#include "autodiff/error.hpp"
-#include "autodiff/gradcheck.hpp"
-#include "autodiff/math.hpp"
-#include "autodiff/tape.hpp"
-#include "autodiff/tensor_all.hpp"
-#include "autodiff/threading.hpp"
-#include "autodiff/var.hpp"
+#include "tapegrad/autodiff/core/error.hpp"
+#include "tapegrad/autodiff/kernels/threading.hpp"
+#include "tapegrad/autodiff/scalar/drivers.hpp"
+#include "tapegrad/autodiff/scalar/gradcheck.hpp"
+#include "tapegrad/autodiff/scalar/math.hpp"
+#include "tapegrad/autodiff/scalar/var.hpp"
+#include "tapegrad/autodiff/tape/anomaly.hpp"
+#include "tapegrad/autodiff/tape/tape.hpp"
+#include "tapegrad/autodiff/tensor/all.hpp"

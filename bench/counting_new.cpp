@@ -3,7 +3,7 @@
 // calls (see counting_new.hpp). Link it into exactly one binary. new[] and the nothrow forms reach these
 // through libstdc++'s defaults; the aligned forms are replaced too. Kept in its own translation unit so
 // that no caller inlines the replacements (GCC then warns about free() on a new-expression's pointer).
-#include "bench/counting_new.hpp"
+#include "counting_new.hpp"
 
 #include <atomic>
 #include <cstdlib>

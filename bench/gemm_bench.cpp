@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // gemm_bench.cpp: GFLOP/s of detail::gemm (C += A B) on square sizes and on the products of the MLP configs
-// (the shapes of /work/shared/anchors/tensor, section 1), per path and thread count:
+// (the shapes of ../shared/anchors/tensor, section 1), per path and thread count:
 //   auto    the normal choice (with TAPEGRAD_BLAS, large products go to OpenBLAS)
 //   kernel  the same choice without BLAS: tapegrad's own kernels, dispatched for this CPU
 //   generic the same choice with the kernels forced to their portable 16-byte-vector build
@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "autodiff/detail/gemm.hpp"
-#include "autodiff/threading.hpp"
+#include "tapegrad/autodiff/kernels/gemm.hpp"
+#include "tapegrad/autodiff/kernels/threading.hpp"
 
 namespace {
 

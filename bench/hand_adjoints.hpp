@@ -10,7 +10,7 @@
 #include <cmath>
 #include <vector>
 
-#include "bench/problems.hpp"
+#include "problems.hpp"
 
 namespace tapegrad::bench {
 

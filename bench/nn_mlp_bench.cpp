@@ -4,7 +4,8 @@
 // the cost nn adds over the primitives it is built from can be read off one run:
 //
 //   BM_NnMLP_<cfg>      clear the tape, model(x), loss, backward, optimizer.step(), optimizer.zero_grad()
-//   BM_TensorMLP_<cfg>  the raw tensor-op step (tensor_mlp_bench.cpp); ratios and the command: bench/README.md,
+//   BM_TensorMLP_<cfg>  the raw tensor-op step (tensor_mlp_bench.cpp); ratios and the command:
+//   bench/README.md,
 //                       "nn over raw tensor ops"
 //
 // Same shapes, batch, learning rate and loss as tensor_mlp.hpp, and the same draws: the parameters, inputs
@@ -19,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/tensor_mlp.hpp"
-#include "nn/nn.hpp"
+#include "tapegrad/nn/nn.hpp"
+#include "tensor_mlp.hpp"
 
 namespace tapegrad::bench {
 namespace {

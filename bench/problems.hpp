@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// problems.hpp: the five scalar problems of the anchors (/work/shared/anchors/scalar), as templates
+// problems.hpp: the five scalar problems of the anchors (../shared/anchors/scalar), as templates
 // over the scalar type T, so one definition runs as plain double (the primal), as an operation
 // counter, and as tapegrad::Var.
 //

@@ -19,10 +19,10 @@
 #include <tuple>
 #include <vector>
 
-#include "autodiff/autodiff.hpp"
-#include "bench/hand_adjoints.hpp"
-#include "bench/problems.hpp"
-#include "bench/relative_error.hpp"
+#include "hand_adjoints.hpp"
+#include "problems.hpp"
+#include "relative_error.hpp"
+#include "tapegrad/autodiff/autodiff.hpp"
 
 namespace tapegrad::bench {
 namespace {

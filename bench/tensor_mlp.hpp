@@ -15,9 +15,9 @@
 #include <string_view>
 #include <vector>
 
-#include "autodiff/tape.hpp"
-#include "autodiff/tensor.hpp"
-#include "autodiff/tensor_ops.hpp"
+#include "tapegrad/autodiff/tape/tape.hpp"
+#include "tapegrad/autodiff/tensor/ops.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
 
 namespace tapegrad::bench {
 

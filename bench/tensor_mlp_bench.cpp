@@ -17,9 +17,9 @@
 #include <string>
 #include <utility>
 
-#include "autodiff/detail/buffer.hpp"
-#include "bench/counting_new.hpp"
-#include "bench/tensor_mlp.hpp"
+#include "counting_new.hpp"
+#include "tapegrad/autodiff/kernels/buffer.hpp"
+#include "tensor_mlp.hpp"
 
 namespace tapegrad::bench {
 namespace {

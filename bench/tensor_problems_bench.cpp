@@ -23,12 +23,12 @@
 #include <string>
 #include <vector>
 
-#include "autodiff/tape.hpp"
-#include "autodiff/tensor.hpp"
-#include "autodiff/tensor_ops.hpp"
-#include "bench/hand_adjoints.hpp"
-#include "bench/problems.hpp"
-#include "bench/relative_error.hpp"
+#include "hand_adjoints.hpp"
+#include "problems.hpp"
+#include "relative_error.hpp"
+#include "tapegrad/autodiff/tape/tape.hpp"
+#include "tapegrad/autodiff/tensor/ops.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
 
 namespace tapegrad::bench {
 namespace {

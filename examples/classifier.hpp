@@ -11,7 +11,7 @@
 #include <ostream>
 #include <vector>
 
-#include "nn/nn.hpp"
+#include "tapegrad/nn/nn.hpp"
 
 namespace tapegrad::examples {
 

@@ -13,11 +13,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <nn/nn.hpp>
 #include <string>
+#include <tapegrad/nn/nn.hpp>
+#include <tapegrad/nn/plot/plot.hpp>
 #include <vector>
 
-#include "examples/example_support.hpp"
+#include "example_support.hpp"
 
 namespace {
 

@@ -16,8 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "examples/classifier.hpp"
-#include "nn/nn.hpp"
+#include "classifier.hpp"
+#include "tapegrad/nn/nn.hpp"
+#include "tapegrad/nn/plot/plot.hpp"
 
 namespace nn = tapegrad::nn;
 namespace ex = tapegrad::examples;

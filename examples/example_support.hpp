@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "nn/nn.hpp"
+#include "tapegrad/nn/nn.hpp"
+#include "tapegrad/nn/plot/plot.hpp"
 
 namespace tapegrad::examples {
 

@@ -8,14 +8,14 @@
 // Each step re-records on one Tape after clear(), which keeps the tape's memory: a training loop
 // allocates nothing after its first step. Exits 1 if tapegrad disagrees with the hand-derived gradient.
 #include <CLI/CLI.hpp>
-#include <autodiff/autodiff.hpp>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <nn/plot/chart.hpp>
+#include <tapegrad/autodiff/autodiff.hpp>
+#include <tapegrad/nn/plot/chart.hpp>
 #include <vector>
 
-#include "examples/example_support.hpp"
+#include "example_support.hpp"
 
 int main(int argc, char** argv) {
   using tapegrad::Var;

@@ -7,11 +7,11 @@
 // the gradient. Shown here: the functional gradient driver, the same template with T = double,
 // gradcheck, the Jacobian driver, and Tape + Var + backward() by hand. Exits 0 only if every
 // gradcheck passes.
-#include <autodiff/autodiff.hpp>
 #include <cmath>
 #include <cstdio>
 #include <iterator>
 #include <numbers>
+#include <tapegrad/autodiff/autodiff.hpp>
 #include <vector>
 
 namespace {

@@ -8,11 +8,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <nn/nn.hpp>
 #include <numbers>
+#include <tapegrad/nn/nn.hpp>
+#include <tapegrad/nn/plot/plot.hpp>
 #include <vector>
 
-#include "examples/example_support.hpp"
+#include "example_support.hpp"
 
 int main(int argc, char** argv) {
   namespace nn = tapegrad::nn;

@@ -8,10 +8,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <nn/nn.hpp>
+#include <tapegrad/nn/nn.hpp>
+#include <tapegrad/nn/plot/plot.hpp>
 #include <vector>
 
-#include "examples/example_support.hpp"
+#include "example_support.hpp"
 
 int main(int argc, char** argv) {
   namespace nn = tapegrad::nn;

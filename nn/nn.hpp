@@ -1,54 +1,50 @@
 // SPDX-License-Identifier: MIT
 // nn.hpp: umbrella header of tapegrad::nn: modules, initialisation, losses, optimizers, data (Dataset,
-// DataLoader, split, standardisation, CSV and IDX loaders), checkpoints, SVG plots (nn/plot/), a progress bar
-// and the training History, with the autodiff core they are built on.
+// DataLoader, split, standardisation, CSV and IDX loaders), checkpoints, fit() with its progress bar and
+// History, and the autodiff core they are built on. Drawing is apart: nn/plot/plot.hpp (tapegrad::plot).
 #pragma once
 
-#include <autodiff/autodiff.hpp>
+#include <tapegrad/autodiff/autodiff.hpp>
 
 // modules
-#include "nn/activation.hpp"
-#include "nn/activation_modules.hpp"
-#include "nn/layer.hpp"
-#include "nn/linear.hpp"
-#include "nn/mlp.hpp"
-#include "nn/module.hpp"
-#include "nn/neuron.hpp"
-#include "nn/sequential.hpp"
+#include "tapegrad/nn/modules/activation.hpp"
+#include "tapegrad/nn/modules/activation_modules.hpp"
+#include "tapegrad/nn/modules/layer.hpp"
+#include "tapegrad/nn/modules/linear.hpp"
+#include "tapegrad/nn/modules/mlp.hpp"
+#include "tapegrad/nn/modules/module.hpp"
+#include "tapegrad/nn/modules/neuron.hpp"
+#include "tapegrad/nn/modules/sequential.hpp"
 
 // initialisation
-#include "nn/init.hpp"
-#include "nn/random.hpp"
+#include "tapegrad/nn/modules/init.hpp"
+#include "tapegrad/nn/modules/random.hpp"
 
 // losses
-#include "nn/loss.hpp"
+#include "tapegrad/nn/loss/loss.hpp"
 
 // optimizers
-#include "nn/optim/adam.hpp"
-#include "nn/optim/adamw.hpp"
-#include "nn/optim/clip_grad.hpp"
-#include "nn/optim/lr_scheduler.hpp"
-#include "nn/optim/optimizer.hpp"
-#include "nn/optim/sgd.hpp"
+#include "tapegrad/nn/optim/adam.hpp"
+#include "tapegrad/nn/optim/adamw.hpp"
+#include "tapegrad/nn/optim/clip_grad.hpp"
+#include "tapegrad/nn/optim/lr_scheduler.hpp"
+#include "tapegrad/nn/optim/optimizer.hpp"
+#include "tapegrad/nn/optim/sgd.hpp"
 
 // data
-#include "nn/csv.hpp"
-#include "nn/dataloader.hpp"
-#include "nn/dataset.hpp"
-#include "nn/idx.hpp"
-#include "nn/shuffle.hpp"
-#include "nn/standardizer.hpp"
-#include "nn/train_test_split.hpp"
+#include "tapegrad/nn/data/csv.hpp"
+#include "tapegrad/nn/data/dataloader.hpp"
+#include "tapegrad/nn/data/dataset.hpp"
+#include "tapegrad/nn/data/idx.hpp"
+#include "tapegrad/nn/data/shuffle.hpp"
+#include "tapegrad/nn/data/standardizer.hpp"
+#include "tapegrad/nn/data/train_test_split.hpp"
 
-// checkpoints, plots, progress and history
-#include "nn/checkpoint.hpp"
-#include "nn/file_error.hpp"
-#include "nn/history.hpp"
-#include "nn/plot/chart.hpp"
-#include "nn/plot/colors.hpp"
-#include "nn/plot/image_grid.hpp"
-#include "nn/plot/svg.hpp"
-#include "nn/progress.hpp"
+// files: checkpoints and the error every reader throws
+#include "tapegrad/nn/io/checkpoint.hpp"
+#include "tapegrad/nn/io/file_error.hpp"
 
-// training
-#include "nn/trainer.hpp"
+// training: fit(), its progress bar and its History
+#include "tapegrad/nn/train/history.hpp"
+#include "tapegrad/nn/train/progress.hpp"
+#include "tapegrad/nn/train/trainer.hpp"

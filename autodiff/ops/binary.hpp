@@ -12,7 +12,7 @@
 #include <string_view>
 #include <tuple>
 
-#include "autodiff/ops/domain.hpp"
+#include "tapegrad/autodiff/ops/domain.hpp"
 
 namespace tapegrad::ops {
 

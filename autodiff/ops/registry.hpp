@@ -8,8 +8,8 @@
 #include <tuple>
 #include <type_traits>
 
-#include "autodiff/ops/binary.hpp"
-#include "autodiff/ops/unary.hpp"
+#include "tapegrad/autodiff/ops/binary.hpp"
+#include "tapegrad/autodiff/ops/unary.hpp"
 
 namespace tapegrad::ops {
 

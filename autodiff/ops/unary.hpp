@@ -5,7 +5,7 @@
 // dy/dx given the input x and the already computed result y (reusing y saves a libm call: exp, tanh,
 // sigmoid). Choices at kinks are written beside the formula and collected in docs/derivatives.md.
 // forward and derivative are templates over the floating type, so the elementwise tensor rows
-// (ops/tensor_elementwise.hpp) reuse them for float and double; Var instantiates them for double only.
+// (tensor/rows/elementwise.hpp) reuse them for float and double; Var instantiates them for double only.
 #pragma once
 
 #include <cmath>
@@ -13,8 +13,8 @@
 #include <string_view>
 #include <tuple>
 
-#include "autodiff/detail/special.hpp"
-#include "autodiff/ops/domain.hpp"
+#include "tapegrad/autodiff/ops/domain.hpp"
+#include "tapegrad/autodiff/ops/special.hpp"
 
 namespace tapegrad::ops {
 

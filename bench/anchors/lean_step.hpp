@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// lean_step.hpp: the anchors' hand-written "lean" MLP step (/work/shared/anchors/tensor/lean_net.hpp), behind
+// lean_step.hpp: the anchors' hand-written "lean" MLP step (../shared/anchors/tensor/lean_net.hpp), behind
 // an opaque handle. lean_step.cpp includes lean_net.hpp by path and is compiled as the anchors compile it
 // (-march=native, OpenBLAS), while the peer that times it next to tapegrad is built like a user's program.
 #pragma once

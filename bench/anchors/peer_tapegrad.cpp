@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // peer_tapegrad.cpp: tapegrad as one more peer of the scalar anchors harness
-// (/work/shared/anchors/scalar), so it is timed in the same run, interleaved, as ADOL-C and Stan.
+// (../shared/anchors/scalar), so it is timed in the same run, interleaved, as ADOL-C and Stan.
 // bench/anchors/run_scalar_anchors.sh copies the harness next to this file and builds it.
 // The harness's problems are templates over T; here T = tapegrad::Var. Used the steady-state way:
 // one persistent Tape, cleared at the start of each gradient (its blocks and adjoints are reused).
-#include <autodiff/autodiff.hpp>
 #include <cstdio>
+#include <tapegrad/autodiff/autodiff.hpp>
 #include <vector>
 
 #include "problems.hpp"

@@ -3,7 +3,8 @@
 # Times tapegrad against ADOL-C (and Stan Math with WITH_STAN=1, Sacado with WITH_SACADO=1) in ONE
 # run of the shared scalar anchors harness, so the ratios are comparable.
 #
-# The harness lives read-only in /work/shared/anchors/scalar; we copy it to a temp dir, add
+# The harness lives read-only in the shared anchors (../shared/anchors/scalar next to this repository, or
+# ANCHORS=...); we copy it to a temp dir, add
 # peer_tapegrad.cpp, and build with TAPEGRAD=<this repo> (the harness builds tapegrad as a CMake
 # consumer; if that fails we compile autodiff/*.cpp ourselves). Then: the timing run and --mem.
 #
@@ -11,7 +12,8 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-ANCHORS=${ANCHORS:-/work/shared/anchors/scalar}
+ANCHORS=${ANCHORS:-$(cd "$REPO/../shared/anchors/scalar" 2>/dev/null && pwd || true)}
+[[ -n $ANCHORS && -d $ANCHORS ]] || { echo "no shared anchors at $REPO/../shared/anchors/scalar; set ANCHORS" >&2; exit 1; }
 OUT=${1:-$(mktemp -d /tmp/tapegrad-anchors.XXXXXX)}
 REPS=${REPS:-15}
 TARGET_MS=${TARGET_MS:-30}
@@ -22,15 +24,20 @@ cp "$HERE/peer_tapegrad.cpp" "$OUT/src/"
 if ! TAPEGRAD="$REPO" bash "$OUT/src/build.sh" "$OUT" >"$OUT/build.log" 2>&1; then
   # Fallback: the harness's own recipe, with tapegrad's sources compiled in directly.
   echo "build.sh with TAPEGRAD failed (see $OUT/build.log); compiling autodiff/*.cpp directly" >&2
+  # Includes name the project first (<tapegrad/autodiff/...>): an include root whose tapegrad/autodiff is
+  # this repository's autodiff/, as CMake makes in the build tree.
+  mkdir -p "$OUT/include/tapegrad"
+  ln -sfn "$REPO/autodiff" "$OUT/include/tapegrad/autodiff"
+  INC=(-I"$OUT/include")
   FLAGS=(-O3 -DNDEBUG -std=c++20 -DWITH_TAPEGRAD)
-  SRCS=("$OUT/src/main.cpp" "$OUT/src/hand.cpp" "$OUT/src/peer_adolc.cpp" "$OUT/src/peer_tapegrad.cpp"
-        "$REPO"/autodiff/*.cpp "$REPO"/autodiff/detail/buffer.cpp "$REPO"/autodiff/detail/thread_pool.cpp
-        "$REPO"/autodiff/detail/gemm.cpp)
+  mapfile -t LIB < <(find "$REPO/autodiff" -name '*.cpp' ! -name 'gemm_*.cpp')
+  SRCS=("$OUT/src/main.cpp" "$OUT/src/hand.cpp" "$OUT/src/peer_adolc.cpp" "$OUT/src/peer_tapegrad.cpp" "${LIB[@]}")
   # gemm's kernels need their own instruction-set flags, as in CMakeLists.txt: compile them apart.
+  K="$REPO/autodiff/kernels"
   mkdir -p "$OUT/gemm"
-  g++ -O3 -DNDEBUG -std=c++20 -I"$REPO" -ffp-contract=fast -c "$REPO/autodiff/detail/gemm_generic.cpp" -o "$OUT/gemm/generic.o"
-  g++ -O3 -DNDEBUG -std=c++20 -I"$REPO" -ffp-contract=fast -mavx2 -mfma -c "$REPO/autodiff/detail/gemm_avx2.cpp" -o "$OUT/gemm/avx2.o"
-  g++ -O3 -DNDEBUG -std=c++20 -I"$REPO" -ffp-contract=fast -mavx512f -mfma -c "$REPO/autodiff/detail/gemm_avx512.cpp" -o "$OUT/gemm/avx512.o"
+  g++ -O3 -DNDEBUG -std=c++20 "${INC[@]}" -ffp-contract=fast -c "$K/gemm_generic.cpp" -o "$OUT/gemm/generic.o"
+  g++ -O3 -DNDEBUG -std=c++20 "${INC[@]}" -ffp-contract=fast -mavx2 -mfma -c "$K/gemm_avx2.cpp" -o "$OUT/gemm/avx2.o"
+  g++ -O3 -DNDEBUG -std=c++20 "${INC[@]}" -ffp-contract=fast -mavx512f -mfma -c "$K/gemm_avx512.cpp" -o "$OUT/gemm/avx512.o"
   SRCS+=("$OUT"/gemm/*.o)
   EXTRA=()
   if [[ ${WITH_STAN:-0} == 1 ]]; then
@@ -39,7 +46,7 @@ if ! TAPEGRAD="$REPO" bash "$OUT/src/build.sh" "$OUT" >"$OUT/build.log" 2>&1; th
     EXTRA+=(-I/usr/lib/R/site-library/StanHeaders/include -I/usr/lib/R/site-library/RcppEigen/include
             -DBOOST_DISABLE_ASSERTS -Wno-ignored-attributes -Wno-deprecated-declarations)
   fi
-  g++ "${FLAGS[@]}" -I"$OUT/src" -I"$REPO" "${EXTRA[@]}" "${SRCS[@]}" -ladolc -pthread -o "$OUT/scalar_anchors"
+  g++ "${FLAGS[@]}" -I"$OUT/src" "${INC[@]}" "${EXTRA[@]}" "${SRCS[@]}" -ladolc -pthread -o "$OUT/scalar_anchors"
 fi
 
 # ADOL-C reads its buffer sizes from ./.adolcrc (sizes as in the harness README).

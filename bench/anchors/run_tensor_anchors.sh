@@ -12,11 +12,12 @@
 # Usage: bench/anchors/run_tensor_anchors.sh [OUTDIR]
 #   env: ROUNDS=1 MIN_S=0.2 REPS=7 THREADS="1 2" TB_ONLY=ABCD OPENBLAS_CORETYPE=Haswell
 #        NATIVE=1 (also build tapegrad with -march=native: one more column)
-#        ANCHORS=/work/shared/anchors/tensor   INSTALL=1 (apt-get the missing Debian packages)
+#        ANCHORS=<dir> (default ../shared/anchors/tensor beside this repository)   INSTALL=1 (apt-get the missing Debian packages)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-ANCHORS=${ANCHORS:-/work/shared/anchors/tensor}
+ANCHORS=${ANCHORS:-$(cd "$REPO/../shared/anchors/tensor" 2>/dev/null && pwd || true)}
+[[ -n $ANCHORS && -d $ANCHORS ]] || { echo "no shared anchors at $REPO/../shared/anchors/tensor; set ANCHORS" >&2; exit 1; }
 OUT=${1:-$(mktemp -d /tmp/tapegrad-tensor-anchors.XXXXXX)}
 ROUNDS=${ROUNDS:-1}
 MIN_S=${MIN_S:-0.2}

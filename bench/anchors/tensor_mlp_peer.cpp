@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "autodiff/detail/buffer.hpp"
-#include "bench/anchors/lean_step.hpp"
-#include "bench/counting_new.hpp"
-#include "bench/tensor_mlp.hpp"
+#include "../counting_new.hpp"
+#include "../tensor_mlp.hpp"
+#include "lean_step.hpp"
+#include "tapegrad/autodiff/kernels/buffer.hpp"
 
 namespace {
 

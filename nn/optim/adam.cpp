@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // adam.cpp: the Adam / AdamW update, in place.
-#include "nn/optim/adam.hpp"
+#include "tapegrad/nn/optim/adam.hpp"
 
 #include <algorithm>
 #include <cmath>

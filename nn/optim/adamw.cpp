@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // adamw.cpp: AdamW is Adam's update with decoupled weight decay.
-#include "nn/optim/adamw.hpp"
+#include "tapegrad/nn/optim/adamw.hpp"
 
 namespace tapegrad::nn {
 

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "autodiff/tensor.hpp"
-#include "nn/optim/adam.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
+#include "tapegrad/nn/optim/adam.hpp"
 
 namespace tapegrad::nn {
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // clip_grad.cpp: in-place gradient clipping.
-#include "nn/optim/clip_grad.hpp"
+#include "tapegrad/nn/optim/clip_grad.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "autodiff/error.hpp"
+#include "tapegrad/autodiff/core/error.hpp"
 
 namespace tapegrad::nn {
 

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "autodiff/tensor.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
 
 namespace tapegrad::nn {
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // lr_scheduler.cpp: closed-form learning-rate schedules.
-#include "nn/optim/lr_scheduler.hpp"
+#include "tapegrad/nn/optim/lr_scheduler.hpp"
 
 #include <cmath>
 #include <numbers>
 
-#include "autodiff/error.hpp"
+#include "tapegrad/autodiff/core/error.hpp"
 
 namespace tapegrad::nn {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "nn/optim/optimizer.hpp"
+#include "tapegrad/nn/optim/optimizer.hpp"
 
 namespace tapegrad::nn {
 

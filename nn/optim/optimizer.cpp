@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // optimizer.cpp: parameter checks, state registration and restoring state by name.
-#include "nn/optim/optimizer.hpp"
+#include "tapegrad/nn/optim/optimizer.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "autodiff/error.hpp"
+#include "tapegrad/autodiff/core/error.hpp"
 
 namespace tapegrad::nn {
 

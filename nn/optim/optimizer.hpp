@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "autodiff/tensor.hpp"
-#include "nn/module.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
+#include "tapegrad/nn/modules/module.hpp"
 
 namespace tapegrad::nn {
 

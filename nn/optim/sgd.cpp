@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // sgd.cpp: the SGD update, in place.
-#include "nn/optim/sgd.hpp"
+#include "tapegrad/nn/optim/sgd.hpp"
 
 namespace tapegrad::nn {
 

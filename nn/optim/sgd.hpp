@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "autodiff/tensor.hpp"
-#include "nn/optim/optimizer.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
+#include "tapegrad/nn/optim/optimizer.hpp"
 
 namespace tapegrad::nn {
 

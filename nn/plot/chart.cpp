@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "nn/plot/chart.hpp"
+#include "tapegrad/nn/plot/chart.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,9 +7,9 @@
 #include <limits>
 #include <utility>
 
-#include "autodiff/error.hpp"
-#include "nn/plot/colors.hpp"
-#include "nn/plot/svg.hpp"
+#include "tapegrad/autodiff/core/error.hpp"
+#include "tapegrad/nn/plot/colors.hpp"
+#include "tapegrad/nn/plot/svg.hpp"
 
 namespace tapegrad::nn::plot {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "nn/plot/colors.hpp"
+#include "tapegrad/nn/plot/colors.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "nn/plot/image_grid.hpp"
+#include "tapegrad/nn/plot/image_grid.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "nn/plot/colors.hpp"
-#include "nn/plot/svg.hpp"
+#include "tapegrad/nn/plot/colors.hpp"
+#include "tapegrad/nn/plot/svg.hpp"
 
 namespace tapegrad::nn::plot {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "autodiff/tensor.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
 
 namespace tapegrad::nn::plot {
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "nn/plot/svg.hpp"
+#include "tapegrad/nn/plot/svg.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <utility>
 
-#include "nn/detail/atomic_file.hpp"
+#include "tapegrad/nn/io/atomic_file.hpp"
 
 namespace tapegrad::nn::plot {
 

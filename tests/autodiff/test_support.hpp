@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "autodiff/autodiff.hpp"
+#include "tapegrad/autodiff/autodiff.hpp"
 
 namespace tapegrad::test {
 

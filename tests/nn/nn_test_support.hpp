@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "nn/nn.hpp"
+#include "tapegrad/nn/nn.hpp"
 
 namespace tapegrad::nn::test {
 

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#include "tapegrad/autodiff/scalar/drivers.hpp"
+
+namespace tapegrad {
+
+std::vector<double> gradient(const Var& y, std::span<const Var> inputs) {
+  TAPEGRAD_CHECK(y.is_recorded(), TapeError,
+                 "gradient: the output is a constant (it depends on no recorded input), value ", y.value());
+  Tape& tape = Tape::owner_of(y.generation(), "gradient");
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    TAPEGRAD_CHECK(!inputs[i].is_recorded() || inputs[i].generation() == y.generation(), TapeError,
+                   "gradient: input ", i, " (value ", inputs[i].value(),
+                   ") is not recorded on the output's tape; record inputs and output on one tape");
+  tape.zero_grad();
+  y.backward();
+  std::vector<double> g(inputs.size());
+  detail::read_gradient(inputs, g);
+  return g;
+}
+
+namespace detail {
+
+std::vector<Var> make_inputs(std::span<const double> point) {
+  std::vector<Var> x;
+  x.reserve(point.size());
+  for (double v : point) x.emplace_back(v);
+  return x;
+}
+
+void read_gradient(std::span<const Var> x, std::span<double> out) {
+  for (std::size_t i = 0; i < x.size(); ++i) out[i] = x[i].grad();
+}
+
+}  // namespace detail
+}  // namespace tapegrad

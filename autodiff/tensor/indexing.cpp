@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// indexing.cpp: the indexing front end: each function builds its row's Attrs and calls detail::apply.
+#include "tapegrad/autodiff/tensor/indexing.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tapegrad/autodiff/tensor/front_end.hpp"
+
+namespace tapegrad {
+
+namespace tops = ops::tensor;
+
+Tensor index_select(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> indices) {
+  return detail::apply<tops::IndexSelect>(
+      {.axis = normalize_axis(axis, x.dim(), "index_select"), .indices = tops::IndexList(indices)}, {x});
+}
+
+Tensor index_select(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> indices) {
+  return index_select(x, axis, std::span<const std::int64_t>(indices.begin(), indices.size()));
+}
+
+Tensor gather(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> index) {
+  return detail::apply<tops::Gather>(
+      {.axis = normalize_axis(axis, x.dim(), "gather"), .index = tops::IndexList(index)}, {x});
+}
+
+Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> index) {
+  return gather(x, axis, std::span<const std::int64_t>(index.begin(), index.size()));
+}
+
+Tensor one_hot(std::span<const std::int64_t> labels, std::int64_t num_classes, Dtype dtype) {
+  TAPEGRAD_CHECK(num_classes >= 0, ShapeError, "one_hot: num_classes must be non-negative, got ",
+                 num_classes);
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    TAPEGRAD_CHECK(labels[i] >= 0 && labels[i] < num_classes, IndexError, "one_hot: label ", labels[i],
+                   " (position ", i, ") is out of range for ", num_classes, " classes");
+  Tensor t = zeros({static_cast<std::int64_t>(labels.size()), num_classes}, dtype);
+  detail::dispatch(dtype, [&]<class T>() {
+    T* p = t.data<T>();
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      p[static_cast<std::int64_t>(i) * num_classes + labels[i]] = T{1};
+  });
+  return t;
+}
+
+Tensor one_hot(std::initializer_list<std::int64_t> labels, std::int64_t num_classes, Dtype dtype) {
+  return one_hot(std::span<const std::int64_t>(labels.begin(), labels.size()), num_classes, dtype);
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// indexing.hpp: picking elements by index: index_select, gather and the one_hot factory.
+// Indices are std::int64_t lists checked against the axis size (IndexError names index and size).
+// Every op throws ShapeError when its inputs mix float32 and float64 (no implicit promotion) and TapeError
+// when an input is undefined or belongs to a cleared recording.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+
+#include "tapegrad/autodiff/core/dtype.hpp"
+#include "tapegrad/autodiff/core/shape.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
+
+namespace tapegrad {
+
+/// The slices of x at `indices` along `axis` (negative axis counts from the end), in that order, repeats
+/// allowed: the result has x's shape with that axis of size indices.size(). The gradient of a repeated
+/// index accumulates. Indices are not wrapped: each must lie in [0, size), else IndexError naming the
+/// index and the size. Example: `index_select(embedding, 0, token_ids)` of [vocab, dim] is [n, dim].
+Tensor index_select(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> indices);
+Tensor index_select(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> indices);
+
+/// One element per lane along `axis`: the result has x's shape with that axis of size 1, and holds
+/// x[..., index[lane], ...] for each lane, index listing the lanes in the result's row-major order (as
+/// torch.gather with an index of size 1 along the axis). Throws ShapeError unless index has one entry per
+/// lane, IndexError (index, size) unless each is in [0, size). Example, a cross-entropy over [batch,
+/// classes]: `-mean(gather(log_softmax(logits, 1), 1, labels))`.
+Tensor gather(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> index);
+Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> index);
+
+/// A [labels.size(), num_classes] tensor of 0s with a 1 at (i, labels[i]): a factory, so a leaf without
+/// grad. Throws ShapeError for a negative num_classes, IndexError (label, num_classes) unless every label is
+/// in [0, num_classes). Example: `one_hot({2, 0}, 3)` is [[0, 0, 1], [1, 0, 0]].
+Tensor one_hot(std::span<const std::int64_t> labels, std::int64_t num_classes, Dtype dtype = Dtype::float32);
+Tensor one_hot(std::initializer_list<std::int64_t> labels, std::int64_t num_classes,
+               Dtype dtype = Dtype::float32);
+
+}  // namespace tapegrad

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// layout.hpp: ops that move elements without computing new ones: reshape, transpose, permute,
+// concat, stack and slice.
+// reshape is a view (it shares the data); the others copy, since every Tensor is contiguous.
+// Every op throws ShapeError when its inputs mix float32 and float64 (no implicit promotion) and TapeError
+// when an input is undefined or belongs to a cleared recording.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <vector>
+
+#include "tapegrad/autodiff/core/shape.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
+
+namespace tapegrad {
+
+/// x with axes axis0 and axis1 swapped (negative axes count from the end), a copy; any rank. Throws
+/// ShapeError naming the op when an axis is out of range. Example: `transpose(x, 1, 2)` of [b, m, n] is
+/// [b, n, m].
+Tensor transpose(const Tensor& x, std::int64_t axis0, std::int64_t axis1);
+
+/// x with its axes reordered, a copy: dimension d of the result is dimension axes[d] of x (negative axes
+/// count from the end). Throws ShapeError naming the axes and x's shape unless they are a permutation of
+/// x's dimensions. Example: `permute(x, {2, 0, 1})` of [a, b, c] is [c, a, b].
+Tensor permute(const Tensor& x, std::span<const std::int64_t> axes);
+Tensor permute(const Tensor& x, std::initializer_list<std::int64_t> axes);
+
+/// The tensors joined along an existing `axis` (negative counts from the end): every other dimension must
+/// match. Throws ShapeError on an empty list, a bad axis, or a mismatch (naming both shapes).
+/// Example: `concat({a, b}, 0)` of [2, 3] and [4, 3] is [6, 3].
+Tensor concat(std::span<const Tensor> xs, std::int64_t axis);
+Tensor concat(std::initializer_list<Tensor> xs, std::int64_t axis);
+Tensor concat(const std::vector<Tensor>& xs, std::int64_t axis);
+
+/// The tensors (all of one shape) joined along a new `axis` in 0..rank (negative counts from the end of
+/// the result's rank + 1). Throws ShapeError on an empty list, a bad axis or differing shapes.
+/// Example: `stack({a, b, c}, 0)` of three [4] is [3, 4].
+Tensor stack(std::span<const Tensor> xs, std::int64_t axis);
+Tensor stack(std::initializer_list<Tensor> xs, std::int64_t axis);
+Tensor stack(const std::vector<Tensor>& xs, std::int64_t axis);
+
+/// Rows [start, end) of the leading axis (a batch), a copy of shape [end - start, ...]. Negative bounds
+/// count from the end as in Python (-1 is the last row), but out-of-range bounds are not clamped: after
+/// resolving them, 0 <= start <= end <= rows must hold, else IndexError naming the range and the shape.
+/// A 0-D x throws ShapeError. Example: `slice(x, 0, 32)` is the first batch of 32 rows; `slice(x, -2, n)`
+/// the last two of n.
+Tensor slice(const Tensor& x, std::int64_t start, std::int64_t end);
+
+}  // namespace tapegrad

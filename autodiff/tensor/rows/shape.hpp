@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+// tensor_shape.hpp: ops that only rearrange elements, forward and backward side by side.
+// reshape is a view (the output shares the input's buffer; its gradient is the incoming one, re-read in
+// the input's shape). transpose, permute, concat and stack copy, since every Tensor is contiguous; each
+// backward is the adjoint of its forward's data movement: the inverse permutation, or the split of the
+// gradient back into the joined pieces.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <tuple>
+
+#include "tapegrad/autodiff/kernels/permute.hpp"
+#include "tapegrad/autodiff/kernels/strided.hpp"
+#include "tapegrad/autodiff/tensor/rows/row.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
+
+namespace tapegrad::ops::tensor {
+
+/// y = x seen in another shape with the same number of elements; dx += g element by element.
+struct Reshape {
+  static constexpr std::string_view name = "reshape";
+  static constexpr Kind kind = Kind::general;
+  static constexpr std::size_t arity = 1;
+  static constexpr bool is_view = true;  // the output shares the input's data; forward copies nothing
+  static constexpr Domain domain{-3.0, 3.0};
+  struct Attrs {
+    Shape shape;  // fully specified (the front end resolves -1)
+  };
+  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
+    TAPEGRAD_CHECK(numel(r.shape) == in[0].numel(), ShapeError, "reshape: cannot view shape ",
+                   to_string(in[0].shape()), " (", in[0].numel(), " elements) as ", to_string(r.shape), " (",
+                   numel(r.shape), " elements)");
+    return r.shape;
+  }
+  template <class T>
+  static void forward(const Attrs& /*r*/, const std::array<Tensor, 1>& /*in*/, const Tensor& /*out*/) {}
+  template <class T>
+  static void backward(const Attrs& /*r*/, const std::array<Tensor, 1>& in, const Tensor& /*out*/, const T* g,
+                       const std::array<T*, 1>& grads) {
+    for (std::int64_t i = 0; i < in[0].numel(); ++i) grads[0][i] += g[i];
+  }
+};
+
+/// y = x with two axes swapped (for a 2-D x: y[j, i] = x[i, j]); dx += g with the same two axes swapped
+/// back (a swap is its own inverse). The front end normalises the axes; transpose(x) of a matrix is axes
+/// 0, 1.
+struct Transpose : OneInputRow {
+  static constexpr std::string_view name = "transpose";
+  struct Attrs {
+    std::size_t axis0 = 0, axis1 = 1;  // both < rank
+  };
+  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
+    Shape s = in[0].shape();
+    std::swap(s[r.axis0], s[r.axis1]);
+    return s;
+  }
+  template <class T>
+  static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
+    tapegrad::detail::permute<false>(in[0].shape(), axes(r, in[0].dim()), in[0].data<T>(), out.data<T>());
+  }
+  template <class T>
+  static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
+                       const std::array<T*, 1>& grads) {
+    tapegrad::detail::permute<true>(out.shape(), axes(r, in[0].dim()), g, grads[0]);
+  }
+
+ private:
+  static Shape axes(const Attrs& r, std::size_t rank) {
+    Shape a(rank);
+    for (std::size_t d = 0; d < rank; ++d) a[d] = static_cast<std::int64_t>(d);
+    std::swap(a[r.axis0], a[r.axis1]);
+    return a;
+  }
+};
+
+/// y = x with its axes reordered: dimension d of y is dimension axes[d] of x; dx += g permuted by the
+/// inverse (dimension axes[d] of dx is dimension d of g).
+struct Permute : OneInputRow {
+  static constexpr std::string_view name = "permute";
+  struct Attrs {
+    Shape axes;  // a permutation of 0..rank-1, checked and normalised by the front end
+  };
+  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
+    Shape s;
+    for (std::int64_t a : r.axes) s.push_back(in[0].shape()[static_cast<std::size_t>(a)]);
+    return s;
+  }
+  template <class T>
+  static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
+    tapegrad::detail::permute<false>(in[0].shape(), r.axes, in[0].data<T>(), out.data<T>());
+  }
+  template <class T>
+  static void backward(const Attrs& r, const std::array<Tensor, 1>& /*in*/, const Tensor& out, const T* g,
+                       const std::array<T*, 1>& grads) {
+    Shape inverse(r.axes.size());
+    for (std::size_t d = 0; d < r.axes.size(); ++d)
+      inverse[static_cast<std::size_t>(r.axes[d])] = static_cast<std::int64_t>(d);
+    tapegrad::detail::permute<true>(out.shape(), inverse, g, grads[0]);
+  }
+};
+
+namespace detail_join {
+/// Each x_i seen as [outer, chunk_i]: row o of y is row o of x_0, then row o of x_1, ... (concat along an
+/// axis with outer = the product of the dimensions before it; stack is the same with every chunk equal).
+template <class T>
+void join(std::span<const Tensor> in, std::int64_t outer, const Tensor& out) {
+  if (outer == 0) return;
+  T* y = out.data<T>();
+  const std::int64_t row = out.numel() / outer;
+  std::int64_t offset = 0;
+  for (const Tensor& x : in) {
+    const std::int64_t chunk = x.numel() / outer;
+    const T* px = x.data<T>();
+    for (std::int64_t o = 0; o < outer; ++o) std::copy_n(px + o * chunk, chunk, y + o * row + offset);
+    offset += chunk;
+  }
+}
+
+/// The adjoint of join: dx_i[o, :] += g[o, the columns x_i filled], for the inputs that need a gradient.
+template <class T>
+void split_add(std::span<const Tensor> in, std::int64_t outer, const Tensor& out, const T* g,
+               std::span<T* const> grads) {
+  if (outer == 0) return;
+  const std::int64_t row = out.numel() / outer;
+  std::int64_t offset = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const std::int64_t chunk = in[i].numel() / outer;
+    if (T* gx = grads[i]; gx != nullptr)
+      for (std::int64_t o = 0; o < outer; ++o)
+        for (std::int64_t j = 0; j < chunk; ++j) gx[o * chunk + j] += g[o * row + offset + j];
+    offset += chunk;
+  }
+}
+
+inline std::int64_t product(const Shape& s, std::size_t begin, std::size_t end) {
+  std::int64_t p = 1;
+  for (std::size_t d = begin; d < end; ++d) p *= s[d];
+  return p;
+}
+}  // namespace detail_join
+
+/// y = the inputs joined along an existing axis (every other dimension equal); dx_i += the slice of g
+/// that x_i filled. Takes any number of inputs (at least one).
+struct Concat {
+  static constexpr std::string_view name = "concat";
+  static constexpr Kind kind = Kind::general;
+  static constexpr std::size_t arity = kVariadic;
+  static constexpr Domain domain{-3.0, 3.0};
+  struct Attrs {
+    std::size_t axis = 0;  // normalised by the front end against the first input's rank
+  };
+  static Shape output_shape(const Attrs& r, std::span<const Tensor> in) {
+    Shape s = in[0].shape();
+    for (std::size_t i = 1; i < in.size(); ++i) {
+      const Shape& t = in[i].shape();
+      bool fits = t.size() == s.size();
+      for (std::size_t d = 0; fits && d < s.size(); ++d) fits = d == r.axis || t[d] == s[d];
+      TAPEGRAD_CHECK(fits, ShapeError,
+                     "concat: every input must have the shape of input 0 except along axis ", r.axis,
+                     ", got input 0 ", to_string(in[0].shape()), " and input ", i, " ", to_string(t));
+      s[r.axis] += t[r.axis];
+    }
+    return s;
+  }
+  template <class T>
+  static void forward(const Attrs& r, std::span<const Tensor> in, const Tensor& out) {
+    detail_join::join<T>(in, detail_join::product(out.shape(), 0, r.axis), out);
+  }
+  template <class T>
+  static void backward(const Attrs& r, std::span<const Tensor> in, const Tensor& out, const T* g,
+                       std::span<T* const> grads) {
+    detail_join::split_add<T>(in, detail_join::product(out.shape(), 0, r.axis), out, g, grads);
+  }
+};
+
+/// y = the inputs (all of one shape) joined along a new axis of size n placed at `axis`, so y[..., i, ...]
+/// is x_i; dx_i += g[..., i, ...].
+struct Stack {
+  static constexpr std::string_view name = "stack";
+  static constexpr Kind kind = Kind::general;
+  static constexpr std::size_t arity = kVariadic;
+  static constexpr Domain domain{-3.0, 3.0};
+  struct Attrs {
+    std::size_t axis = 0;  // in 0..rank (rank of one input), normalised by the front end
+  };
+  static Shape output_shape(const Attrs& r, std::span<const Tensor> in) {
+    for (std::size_t i = 1; i < in.size(); ++i)
+      TAPEGRAD_CHECK(in[i].shape() == in[0].shape(), ShapeError,
+                     "stack: every input must have the shape of input 0, got input 0 ",
+                     to_string(in[0].shape()), " and input ", i, " ", to_string(in[i].shape()));
+    Shape s = in[0].shape();
+    s.insert(s.begin() + static_cast<std::ptrdiff_t>(r.axis), static_cast<std::int64_t>(in.size()));
+    return s;
+  }
+  template <class T>
+  static void forward(const Attrs& r, std::span<const Tensor> in, const Tensor& out) {
+    detail_join::join<T>(in, detail_join::product(in[0].shape(), 0, r.axis), out);
+  }
+  template <class T>
+  static void backward(const Attrs& r, std::span<const Tensor> in, const Tensor& out, const T* g,
+                       std::span<T* const> grads) {
+    detail_join::split_add<T>(in, detail_join::product(in[0].shape(), 0, r.axis), out, g, grads);
+  }
+};
+
+using ShapeOps = std::tuple<Reshape, Transpose, Permute, Concat, Stack>;
+
+}  // namespace tapegrad::ops::tensor

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// linear.hpp: Linear, the affine map y = x W + b applied to the last dimension of x.
+//
+// Weight layout: W is [in_features, out_features], the transpose of PyTorch's [out, in]. Row-major x
+// [batch, in] times W [in, out] is then one plain matmul with no transpose, in the forward and in both
+// backward products, and W[k][j] is the seed article's w_kj, the weight from input unit k to unit j.
+// Checkpoints and init follow this layout (nn/modules/init.hpp computes fan_in = shape[0]).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "tapegrad/autodiff/core/dtype.hpp"
+#include "tapegrad/autodiff/tensor/tensor.hpp"
+#include "tapegrad/nn/modules/module.hpp"
+#include "tapegrad/nn/modules/random.hpp"
+
+namespace tapegrad::nn {
+
+/// Options of Linear (PyTorch's field names). Example: `{.in_features = 2, .out_features = 3}`.
+struct LinearOptions {
+  std::int64_t in_features = 0;
+  std::int64_t out_features = 0;
+  bool bias = true;
+  Dtype dtype = Dtype::float32;  // float64 for gradient checks or when the digits matter
+};
+
+/// y = x W + b. Input [..., in_features], output [..., out_features] (a 1-D input gives a 1-D output).
+/// Initialisation: W ~ U(-1/sqrt(in), 1/sqrt(in)), PyTorch's default for Linear, and b = 0.
+/// Example: `nn::Linear fc({.in_features = 784, .out_features = 10}); Tensor logits = fc(x);`
+class Linear : public Module {
+ public:
+  /// Throws ShapeError naming both sizes unless in_features and out_features are positive.
+  explicit Linear(const LinearOptions& options, Generator& gen = default_generator());
+
+  /// Throws ShapeError naming the module and x's shape unless x's last dimension is in_features, and
+  /// ShapeError naming both dtypes when x's dtype differs from the parameters'.
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "Linear"; }
+  std::string extra_repr() const override;
+
+  /// W, [in_features, out_features].
+  const Tensor& weight() const { return parameter_at(weight_slot_); }
+  /// b, [out_features]; an undefined Tensor when options.bias is false.
+  Tensor bias() const { return options_.bias ? parameter_at(bias_slot_) : Tensor(); }
+  /// The options the layer was built with.
+  const LinearOptions& options() const noexcept { return options_; }
+
+  /// Draws W again from `gen` (as the constructor does) and sets b to 0.
+  void reset_parameters(Generator& gen = default_generator());
+
+ private:
+  LinearOptions options_;
+  std::size_t weight_slot_ = 0;
+  std::size_t bias_slot_ = 0;
+};
+
+namespace detail {
+/// Checks that x can feed a unit with `in_features` inputs of `dtype`: defined, rank >= 1, last
+/// dimension in_features, same dtype. Throws ShapeError (TapeError if undefined) naming the module by
+/// its repr() (e.g. "Linear(in_features=2, out_features=3, bias=true)") and x's shape.
+void check_features(const Tensor& x, std::int64_t in_features, Dtype dtype, const Module& module);
+/// matmul over the last dimension of x: [..., in] times w ([in, out] or [in]) gives [..., out] (or [...]).
+Tensor matmul_last_dim(const Tensor& x, const Tensor& w);
+}  // namespace detail
+
+}  // namespace tapegrad::nn

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// classifier_learning_test.cpp: the iris and digits examples' recipe (examples/classifier.hpp, the same
+// function and settings the examples run) reaches the test accuracies with fixed seeds.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "classifier.hpp"
+#include "tapegrad/nn/nn.hpp"
+
+namespace nn = tapegrad::nn;
+namespace ex = tapegrad::examples;
+
+TEST_CASE("nn learning: Iris, test accuracy at least 0.9") {
+  const nn::Dataset iris =
+      nn::load_csv(std::string(TAPEGRAD_EXAMPLES_DATA_DIR) + "/iris.csv", {.header = true});
+  const ex::TrainedClassifier r = ex::train_classifier(iris, ex::iris_config(), nullptr);
+  INFO("test loss ", r.test_result.loss, ", accuracy ", r.test_result.accuracy);
+  CHECK(r.test.size() + r.train.size() == 150);
+  CHECK(r.test_result.accuracy >= 0.9);
+  CHECK(r.history.back().train_loss < r.history[0].train_loss);
+}
+
+TEST_CASE("nn learning: UCI digits, test accuracy at least 0.95") {
+  const nn::Dataset digits = nn::load_csv(std::string(TAPEGRAD_EXAMPLES_DATA_DIR) + "/digits.csv");
+  const ex::TrainedClassifier r = ex::train_classifier(digits, ex::digits_config(), nullptr);
+  INFO("test loss ", r.test_result.loss, ", accuracy ", r.test_result.accuracy);
+  CHECK(r.test.size() + r.train.size() == 1797);
+  CHECK(r.test_result.accuracy >= 0.95);
+}
