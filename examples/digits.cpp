@@ -96,7 +96,7 @@ void report(nn::Module& model, const nn::Dataset& test, const Tensor& raw_test_f
 int main(int argc, char** argv) try {
   CLI::App app{"tapegrad flagship: classify handwritten digits with an MLP"};
   std::string data_dir = TAPEGRAD_EXAMPLES_DATA_DIR;
-  std::string out_dir = TAPEGRAD_EXAMPLES_OUTPUT_DIR;
+  std::string out_dir = "tapegrad_out";  // relative: a run writes where it is started, never into the build tree
   std::string load_path, mnist_dir;
   ex::ClassifierConfig config = ex::digits_config();
   app.add_option("--data", data_dir, "directory holding digits.csv")->capture_default_str();

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 int main(int argc, char** argv) try {
   CLI::App app{"tapegrad: classify Fisher's irises with a small MLP"};
   std::string data_dir = TAPEGRAD_EXAMPLES_DATA_DIR;
-  std::string out_dir = TAPEGRAD_EXAMPLES_OUTPUT_DIR;
+  std::string out_dir = "tapegrad_out";  // relative: a run writes where it is started, never into the build tree
   ex::ClassifierConfig config = ex::iris_config();
   app.add_option("--data", data_dir, "directory holding iris.csv")->capture_default_str();
   app.add_option("--out", out_dir, "directory for the loss curve")->capture_default_str();

@@ -13,14 +13,20 @@ namespace tapegrad {
 
 enum class Dtype : std::uint8_t { float32, float64 };
 
-constexpr std::string_view name(Dtype d) noexcept { return d == Dtype::float32 ? "float32" : "float64"; }
-constexpr std::size_t size_of(Dtype d) noexcept { return d == Dtype::float32 ? 4 : 8; }
+constexpr std::string_view name(Dtype d) noexcept {
+  return d == Dtype::float32 ? "float32" : "float64";
+}
+constexpr std::size_t size_of(Dtype d) noexcept {
+  return d == Dtype::float32 ? 4 : 8;
+}
 
 template <class T>
 inline constexpr Dtype dtype_of = Dtype::float64;
 template <>
 inline constexpr Dtype dtype_of<float> = Dtype::float32;
 
-inline std::ostream& operator<<(std::ostream& os, Dtype d) { return os << name(d); }
+inline std::ostream& operator<<(std::ostream& os, Dtype d) {
+  return os << name(d);
+}
 
 }  // namespace tapegrad

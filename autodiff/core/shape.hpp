@@ -54,6 +54,22 @@ inline Shape broadcast_shapes(const Shape& a, const Shape& b, std::string_view o
   return out;
 }
 
+/// Whether NumPy broadcasting accepts a and b (broadcast_shapes without the throw).
+inline bool can_broadcast(const Shape& a, const Shape& b) noexcept {
+  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    const std::int64_t da = a[a.size() - 1 - k], db = b[b.size() - 1 - k];
+    if (da != db && da != 1 && db != 1) return false;
+  }
+  return true;
+}
+
+/// The product of the dimensions [begin, end) of s (1 for an empty range).
+inline std::int64_t dims_product(const Shape& s, std::size_t begin, std::size_t end) noexcept {
+  std::int64_t p = 1;
+  for (std::size_t d = begin; d < end; ++d) p *= s[d];
+  return p;
+}
+
 /// Normalises a possibly negative axis (-1 = last) for a tensor of `rank` dimensions; throws
 /// ShapeError naming `op` when it is out of range.
 inline std::size_t normalize_axis(std::int64_t axis, std::size_t rank, std::string_view op) {

@@ -8,20 +8,16 @@
 #include <tuple>
 #include <type_traits>
 
+#include "tapegrad/autodiff/core/type_list.hpp"
 #include "tapegrad/autodiff/ops/binary.hpp"
 #include "tapegrad/autodiff/ops/unary.hpp"
 
 namespace tapegrad::ops {
 
-template <class Op, class List>
-struct in_list;
-template <class Op, class... Ops>
-struct in_list<Op, std::tuple<Ops...>> : std::bool_constant<(std::is_same_v<Op, Ops> || ...)> {};
-
 /// True when Op has a row in one of the derivatives tables.
 template <class Op>
 inline constexpr bool is_registered =
-    in_list<Op, UnaryOps>::value || in_list<Op, BinaryOps>::value || in_list<Op, TernaryOps>::value;
+    detail::in_list_v<Op, UnaryOps> || detail::in_list_v<Op, BinaryOps> || detail::in_list_v<Op, TernaryOps>;
 
 /// Number of rows in the scalar derivatives table (the gradcheck test checks it covers them all).
 inline constexpr std::size_t kScalarOpCount =

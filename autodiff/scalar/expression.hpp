@@ -24,6 +24,7 @@
 
 #include "tapegrad/autodiff/core/error.hpp"
 #include "tapegrad/autodiff/ops/registry.hpp"
+#include "tapegrad/autodiff/tape/anomaly.hpp"
 #include "tapegrad/autodiff/tape/tape.hpp"
 
 namespace tapegrad {
@@ -76,21 +77,6 @@ TAPEGRAD_INLINE node_t<T> as_node(const T& operand) noexcept {
   else
     return ConstExpr(static_cast<double>(operand));
 }
-
-namespace detail {
-[[noreturn, gnu::cold]] void raise_forward_anomaly(std::string_view op, double result, const double* inputs,
-                                                   int count);
-[[noreturn, gnu::cold]] void raise_backward_anomaly(std::string_view op, double partial, const double* inputs,
-                                                    int count);
-inline void check_result(std::string_view op, double result, std::initializer_list<double> inputs) {
-  if (!std::isfinite(result))
-    raise_forward_anomaly(op, result, inputs.begin(), static_cast<int>(inputs.size()));
-}
-inline void check_partial(std::string_view op, double partial, std::initializer_list<double> inputs) {
-  if (!std::isfinite(partial))
-    raise_backward_anomaly(op, partial, inputs.begin(), static_cast<int>(inputs.size()));
-}
-}  // namespace detail
 
 /// Op(a) for an op of the unary derivatives table.
 template <class Op, class A>

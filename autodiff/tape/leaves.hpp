@@ -15,7 +15,7 @@
 #include <type_traits>
 #include <utility>
 
-#define TAPEGRAD_INLINE [[gnu::always_inline]] inline
+#include "tapegrad/autodiff/core/inline.hpp"
 
 namespace tapegrad::detail {
 

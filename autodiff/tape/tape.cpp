@@ -10,7 +10,6 @@
 #include <limits>
 #include <mutex>
 
-#include "tapegrad/autodiff/scalar/expression.hpp"
 
 namespace tapegrad {
 namespace {
@@ -471,9 +470,7 @@ void Tape::sweep_checked(std::uint32_t index) {
                                [](const auto& x, const auto& y) { return x.first < y.first; });
     const std::string_view op =
         (it != statement_names_.end() && it->first == statement) ? it->second : std::string_view("statement");
-    detail::raise<DomainError>("anomaly: backward of ", op, " (tape index ", statement,
-                               ") made the gradient of tape index ", argument, " non-finite: adjoint ",
-                               adjoint, " times partial ", partial, " added to it");
+    detail::raise_sweep_anomaly(op, statement, argument, adjoint, partial);
   });
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "tapegrad/autodiff/core/error.hpp"
+#include "tapegrad/autodiff/tape/anomaly.hpp"
 #include "tapegrad/autodiff/tape/leaves.hpp"
 
 namespace tapegrad {
@@ -37,9 +38,6 @@ namespace detail {
 /// The tape the next operation on this thread records on; null means "the thread's default tape".
 /// constinit: no dynamic initialisation, so reading it is one thread-pointer-relative load.
 inline constinit thread_local Tape* active_tape = nullptr;
-
-/// Depth of live AnomalyGuards on this thread (see anomaly.hpp).
-inline constinit thread_local int anomaly_depth = 0;
 
 /// Number of arguments of a statement; 0 for an input or an external record (Tape::externals_ tells
 /// them apart). An enum rather than uint8_t: stores through a char type may alias anything, which

@@ -245,9 +245,8 @@ void check_forward(const Inputs<Op>& in, const Tensor& out) {
     if (bad < 0) return;
     std::ostringstream shapes;
     for (std::size_t i = 0; i < in.size(); ++i) shapes << (i ? ", " : "") << in[i].shape();
-    raise<DomainError>("anomaly: ", Op::name, " produced ", static_cast<double>(out.template data<T>()[bad]),
-                       " at element ", bad, " of its output ", to_string(out.shape()), " (inputs ",
-                       shapes.str(), ")");
+    raise_tensor_forward_anomaly(Op::name, static_cast<double>(out.template data<T>()[bad]), bad, out.shape(),
+                                 shapes.str());
   });
 }
 
@@ -284,9 +283,7 @@ class OpRecord final : public ExternalRecord {
           if (grads[i] == nullptr) continue;
           const std::int64_t bad = first_non_finite(grads[i], in_[i].numel());
           if (bad >= 0)
-            raise<DomainError>("anomaly: backward of ", Op::name, " made the gradient of its input ", i,
-                               " (shape ", to_string(in_[i].shape()),
-                               ") non-finite: ", static_cast<double>(grads[i][bad]), " at element ", bad);
+            raise_tensor_backward_anomaly(Op::name, i, in_[i].shape(), static_cast<double>(grads[i][bad]), bad);
         }
     });
   }

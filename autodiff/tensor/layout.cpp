@@ -22,34 +22,10 @@ Tensor transpose(const Tensor& x) {
 }
 
 Tensor reshape(const Tensor& x, const Shape& shape) {
-  // Resolve one -1 from the element count; anything else that does not fit is Reshape's error.
-  Shape resolved = shape;
-  std::int64_t known = 1;
-  std::size_t inferred = shape.size();
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (shape[i] == -1 && inferred == shape.size()) {
-      inferred = i;
-      continue;
-    }
-    TAPEGRAD_CHECK(shape[i] >= 0, ShapeError,
-                   "reshape: dimensions must be non-negative (one may be -1), got ", to_string(shape),
-                   " for a tensor of shape ", to_string(x.shape()));
-    known *= shape[i];
-  }
-  if (inferred != shape.size()) {
-    TAPEGRAD_CHECK(known != 0 && x.numel() % known == 0, ShapeError, "reshape: cannot view shape ",
-                   to_string(x.shape()), " (", x.numel(), " elements) as ", to_string(shape));
-    resolved[inferred] = x.numel() / known;
-  }
-  return detail::apply<tops::Reshape>({.shape = resolved}, {x});
+  return detail::apply<tops::Reshape>({.shape = tops::Reshape::resolve(shape, x.shape())}, {x});
 }
 
 namespace {
-std::string axes_text(std::span<const std::int64_t> axes) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < axes.size(); ++i) (s += (i > 0 ? ", " : "")) += std::to_string(axes[i]);
-  return s + ")";
-}
 
 detail::TensorList as_list(std::span<const Tensor> xs) {
   return detail::TensorList(xs.begin(), xs.end());
@@ -63,21 +39,7 @@ Tensor transpose(const Tensor& x, std::int64_t axis0, std::int64_t axis1) {
 }
 
 Tensor permute(const Tensor& x, std::span<const std::int64_t> axes) {
-  const std::size_t rank = x.dim();
-  TAPEGRAD_CHECK(axes.size() == rank, ShapeError, "permute: expected ", rank, " axes for x of shape ",
-                 to_string(x.shape()), ", got ", axes_text(axes));
-  Shape normalised(rank);
-  Shape seen(rank, 0);
-  for (std::size_t d = 0; d < rank; ++d) {
-    const std::size_t a = normalize_axis(axes[d], rank, "permute");
-    TAPEGRAD_CHECK(seen[a] == 0, ShapeError, "permute: axes ", axes_text(axes),
-                   " are not a permutation of the dimensions of x of shape ", to_string(x.shape()), " (axis ",
-                   a, " repeats)");
-    seen[a] = 1;
-    normalised[d] = static_cast<std::int64_t>(a);
-  }
-  // Copied, not moved: moving this small_vector made GCC 12 -O3 warn (a false -Wstringop-overread).
-  return detail::apply<tops::Permute>({.axes = normalised}, {x});
+  return detail::apply<tops::Permute>({.axes = tops::Permute::normalize(axes, x.shape())}, {x});
 }
 
 Tensor permute(const Tensor& x, std::initializer_list<std::int64_t> axes) {

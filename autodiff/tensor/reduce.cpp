@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "tapegrad/autodiff/kernels/lanes.hpp"
 #include "tapegrad/autodiff/tensor/front_end.hpp"
 
 namespace tapegrad {
@@ -57,18 +58,19 @@ Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim) {
 
 std::vector<std::int64_t> argmax(const Tensor& x, std::int64_t axis) {
   const tops::ReduceAttrs r{.all = false, .axis = normalize_axis(axis, x.dim(), "argmax"), .keepdim = false};
-  tops::detail_reduce::check_nonempty("argmax", r, x.shape());
+  detail::check_lanes_nonempty("argmax", x.shape(), r.all, r.axis);
   const auto [outer, n, inner] = detail::split_at(x.shape(), r.axis);
   std::vector<std::int64_t> indices(static_cast<std::size_t>(outer * inner));
   detail::dispatch(x.dtype(), [&]<class T>() {
     const T* px = x.data<T>();
-    tops::detail_reduce::for_each_lane(
-        r, x.shape(), [&](std::int64_t first, std::int64_t stride, std::int64_t count, std::int64_t o) {
-          std::int64_t best = 0;
-          for (std::int64_t k = 1; k < count; ++k)
-            if (tops::detail_reduce::beats<true>(px[first + k * stride], px[first + best * stride])) best = k;
-          indices[static_cast<std::size_t>(o)] = best;
-        });
+    detail::for_each_lane(x.shape(), r.all, r.axis,
+                          [&](std::int64_t first, std::int64_t stride, std::int64_t count, std::int64_t o) {
+                            std::int64_t best = 0;
+                            for (std::int64_t k = 1; k < count; ++k)
+                              if (detail::beats<true>(px[first + k * stride], px[first + best * stride]))
+                                best = k;
+                            indices[static_cast<std::size_t>(o)] = best;
+                          });
   });
   return indices;
 }

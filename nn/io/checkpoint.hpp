@@ -14,11 +14,9 @@
 #include <vector>
 
 #include "tapegrad/autodiff/tensor/tensor.hpp"
+#include "tapegrad/nn/io/named_tensors.hpp"
 
 namespace tapegrad::nn {
-
-/// Tensors by name, in order, as Module::named_parameters() returns them.
-using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
 /// The contents of a checkpoint file, as read_checkpoint returns them (fresh leaf tensors).
 struct Checkpoint {
@@ -31,7 +29,7 @@ struct Checkpoint {
 /// duplicate name within one list, or a tensor of more than 255 dimensions (nothing is written then), and
 /// FileError naming the path and the system's reason if the file cannot be written (the temporary file is
 /// removed and an existing checkpoint at `path` is left unchanged).
-/// Example: `nn::save_checkpoint("model.tgc", net.named_parameters(), opt.named_state());`
+/// Example: `nn::save_checkpoint("model.tgc", net.named_parameters(), opt.state());`
 void save_checkpoint(const std::filesystem::path& path, const NamedTensors& parameters,
                      const NamedTensors& optimizer_state = {});
 
@@ -51,7 +49,7 @@ Checkpoint read_checkpoint(const std::filesystem::path& path);
 void load_checkpoint(const std::filesystem::path& path, const NamedTensors& parameters);
 
 /// As above, and the optimizer state too, under the same rules (the state lists must match exactly).
-/// Example: `nn::load_checkpoint("model.tgc", net.named_parameters(), opt.named_state());`
+/// Example: `nn::load_checkpoint("model.tgc", net.named_parameters(), opt.state());`
 void load_checkpoint(const std::filesystem::path& path, const NamedTensors& parameters,
                      const NamedTensors& optimizer_state);
 

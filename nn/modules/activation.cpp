@@ -1,41 +1,42 @@
 // SPDX-License-Identifier: MIT
-// activation.cpp: activation functions by name.
+// activation.cpp: the activation table.
 #include "tapegrad/nn/modules/activation.hpp"
+
+#include <cmath>
 
 #include "tapegrad/autodiff/tensor/ops.hpp"
 
 namespace tapegrad::nn {
+namespace {
 
-std::string_view activation_name(Activation activation) noexcept {
-  switch (activation) {
-    case Activation::identity:
-      return "identity";
-    case Activation::sigmoid:
-      return "sigmoid";
-    case Activation::tanh:
-      return "tanh";
-    case Activation::relu:
-      return "relu";
-    case Activation::leaky_relu:
-      return "leaky_relu";
-  }
-  return "unknown";
+constexpr ActivationInfo kTable[] = {
+    {Activation::identity, "identity", "Identity", [](const Tensor& x, double) { return x; },
+     [](double) { return 1.0; }},
+    {Activation::sigmoid, "sigmoid", "Sigmoid", [](const Tensor& x, double) { return sigmoid(x); },
+     [](double) { return 1.0; }},
+    {Activation::tanh, "tanh", "Tanh", [](const Tensor& x, double) { return tanh(x); },
+     [](double) { return 5.0 / 3.0; }},
+    {Activation::relu, "relu", "ReLU", [](const Tensor& x, double) { return relu(x); },
+     [](double) { return std::sqrt(2.0); }},
+    // tapegrad::leaky_relu: its derivative at 0 is the slope (PyTorch's choice).
+    {Activation::leaky_relu, "leaky_relu", "LeakyReLU",
+     [](const Tensor& x, double slope) { return leaky_relu(x, slope); },
+     [](double slope) { return std::sqrt(2.0 / (1.0 + slope * slope)); }},
+};
+
+// The table is indexed by the enum: each row must sit at its enum's position.
+constexpr bool in_enum_order() {
+  for (std::size_t i = 0; i < std::size(kTable); ++i)
+    if (static_cast<std::size_t>(kTable[i].activation) != i) return false;
+  return true;
 }
+static_assert(in_enum_order() && std::size(kTable) == static_cast<std::size_t>(Activation::leaky_relu) + 1,
+              "activation table: one row per Activation, in enum order");
 
-Tensor activate(Activation activation, const Tensor& x, double negative_slope) {
-  switch (activation) {
-    case Activation::identity:
-      return x;
-    case Activation::sigmoid:
-      return sigmoid(x);
-    case Activation::tanh:
-      return tanh(x);
-    case Activation::relu:
-      return relu(x);
-    case Activation::leaky_relu:
-      return leaky_relu(x, negative_slope);  // tapegrad::leaky_relu: derivative at 0 is the slope
-  }
-  return x;
+}  // namespace
+
+const ActivationInfo& activation_info(Activation activation) noexcept {
+  return kTable[static_cast<std::size_t>(activation)];
 }
 
 }  // namespace tapegrad::nn

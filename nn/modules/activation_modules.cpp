@@ -9,16 +9,6 @@
 
 namespace tapegrad::nn {
 
-Tensor Sigmoid::forward(const Tensor& x) {
-  return sigmoid(x);
-}
-Tensor Tanh::forward(const Tensor& x) {
-  return tanh(x);
-}
-Tensor ReLU::forward(const Tensor& x) {
-  return relu(x);
-}
-
 Tensor LeakyReLU::forward(const Tensor& x) {
   return activate(Activation::leaky_relu, x, options_.negative_slope);
 }

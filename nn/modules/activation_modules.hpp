@@ -8,37 +8,28 @@
 #include <string>
 
 #include "tapegrad/autodiff/tensor/tensor.hpp"
+#include "tapegrad/nn/modules/activation.hpp"
 #include "tapegrad/nn/modules/module.hpp"
 
 namespace tapegrad::nn {
 
+/// φ of the activation table as a parameter-free module: forward is activate(A, x), type_name the table's
+/// module name. Example: `nn::Sequential net; net.push_back(nn::ReLU());`
+template <Activation A>
+class ActivationModule : public Module {
+ public:
+  Tensor forward(const Tensor& x) override { return activate(A, x); }
+  std::string type_name() const override { return std::string(activation_info(A).module_name); }
+};
+
 /// y = x. Example: a placeholder in a Sequential built from a list.
-class Identity : public Module {
- public:
-  Tensor forward(const Tensor& x) override { return x; }
-  std::string type_name() const override { return "Identity"; }
-};
-
+using Identity = ActivationModule<Activation::identity>;
 /// y = 1 / (1 + e^-x), the seed article's logistic function.
-class Sigmoid : public Module {
- public:
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "Sigmoid"; }
-};
-
+using Sigmoid = ActivationModule<Activation::sigmoid>;
 /// y = tanh x.
-class Tanh : public Module {
- public:
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "Tanh"; }
-};
-
+using Tanh = ActivationModule<Activation::tanh>;
 /// y = max(0, x); derivative 0 at x = 0.
-class ReLU : public Module {
- public:
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "ReLU"; }
-};
+using ReLU = ActivationModule<Activation::relu>;
 
 /// Options of LeakyReLU (PyTorch's field name and default).
 struct LeakyReLUOptions {
@@ -51,7 +42,9 @@ class LeakyReLU : public Module {
  public:
   explicit LeakyReLU(const LeakyReLUOptions& options = {}) : options_(options) {}
   Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "LeakyReLU"; }
+  std::string type_name() const override {
+    return std::string(activation_info(Activation::leaky_relu).module_name);
+  }
   std::string extra_repr() const override;
   const LeakyReLUOptions& options() const noexcept { return options_; }
 

@@ -67,18 +67,7 @@ double xavier_std(const Tensor& t, double gain, std::string_view op) {
 }  // namespace
 
 double calculate_gain(Activation nonlinearity, double param) {
-  switch (nonlinearity) {
-    case Activation::identity:
-    case Activation::sigmoid:
-      return 1.0;
-    case Activation::tanh:
-      return 5.0 / 3.0;
-    case Activation::relu:
-      return std::sqrt(2.0);
-    case Activation::leaky_relu:
-      return std::sqrt(2.0 / (1.0 + param * param));
-  }
-  return 1.0;
+  return activation_info(nonlinearity).gain(param);
 }
 
 std::pair<std::int64_t, std::int64_t> fan_in_and_fan_out(const Tensor& t) {

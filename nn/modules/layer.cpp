@@ -1,33 +1,42 @@
 // SPDX-License-Identifier: MIT
-// layer.cpp: Linear plus an activation.
+// layer.cpp: an Affine plus an activation.
 #include "tapegrad/nn/modules/layer.hpp"
+
+#include <sstream>
 
 #include "tapegrad/autodiff/core/error.hpp"
 
 namespace tapegrad::nn {
 
 namespace {
-/// Checked here rather than by Linear, so the message names Layer.
-LinearOptions linear_options(const LayerOptions& options) {
+/// Checked before the parameters exist, so the message names Layer.
+const LayerOptions& checked(const LayerOptions& options) {
   TAPEGRAD_CHECK(options.in_features > 0 && options.out_features > 0, ShapeError,
                  "Layer: in_features and out_features must be positive, got in_features = ",
                  options.in_features, ", out_features = ", options.out_features);
-  return {.in_features = options.in_features,
-          .out_features = options.out_features,
-          .bias = options.bias,
-          .dtype = options.dtype};
+  return options;
 }
 }  // namespace
 
 Layer::Layer(const LayerOptions& options, Generator& gen)
-    : Linear(linear_options(options), gen), activation_(options.activation) {}
+    : options_(checked(options)),
+      affine_(*this,
+              {.in_features = options.in_features,
+               .out_features = options.out_features,
+               .bias = options.bias,
+               .dtype = options.dtype},
+              gen) {}
 
 std::string Layer::extra_repr() const {
-  return Linear::extra_repr() + ", activation=" + std::string(activation_name(activation_));
+  std::ostringstream os;
+  os << "in_features=" << options_.in_features << ", out_features=" << options_.out_features
+     << ", bias=" << (options_.bias ? "true" : "false")
+     << ", activation=" << activation_name(options_.activation);
+  return os.str();
 }
 
 Tensor Layer::forward(const Tensor& x) {
-  return activate(activation_, Linear::forward(x));
+  return activate(options_.activation, affine_.forward(*this, x));
 }
 
 }  // namespace tapegrad::nn

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // layer.hpp: Layer, the seed article's layer: out_features neurons side by side, o = φ(x W + b).
 // Each column j of W holds neuron j's weights w_kj, so a whole layer is one matmul instead of
-// out_features dot products; its parameters are named "weight" and "bias" as Linear's are.
+// out_features dot products; its parameters are Linear's (an Affine: "weight" and "bias").
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,8 @@
 #include "tapegrad/autodiff/core/dtype.hpp"
 #include "tapegrad/autodiff/tensor/tensor.hpp"
 #include "tapegrad/nn/modules/activation.hpp"
-#include "tapegrad/nn/modules/linear.hpp"
+#include "tapegrad/nn/modules/affine.hpp"
+#include "tapegrad/nn/modules/module.hpp"
 #include "tapegrad/nn/modules/random.hpp"
 
 namespace tapegrad::nn {
@@ -25,10 +26,10 @@ struct LayerOptions {
   Dtype dtype = Dtype::float32;
 };
 
-/// φ(x W + b), a Linear followed by its activation. Input [..., in_features], output
-/// [..., out_features]. Same initialisation and weight layout ([in, out]) as Linear.
+/// φ(x W + b): Linear's affine part (Affine) followed by an activation. Input [..., in_features], output
+/// [..., out_features]. Same parameters, initialisation and weight layout ([in, out]) as Linear.
 /// Example: `nn::Layer hidden({.in_features = 2, .out_features = 4}); Tensor o = hidden(x);`
-class Layer : public Linear {
+class Layer : public Module {
  public:
   /// Throws ShapeError naming both sizes unless they are positive.
   explicit Layer(const LayerOptions& options, Generator& gen = default_generator());
@@ -39,10 +40,19 @@ class Layer : public Linear {
   std::string extra_repr() const override;
 
   /// φ of this layer.
-  Activation activation() const noexcept { return activation_; }
+  Activation activation() const noexcept { return options_.activation; }
+  /// W, [in_features, out_features].
+  const Tensor& weight() const { return affine_.weight(*this); }
+  /// b, [out_features]; an undefined Tensor when options.bias is false.
+  Tensor bias() const { return affine_.bias(*this); }
+  /// The options the layer was built with.
+  const LayerOptions& options() const noexcept { return options_; }
+  /// Draws W again from `gen` (as the constructor does) and sets b to 0.
+  void reset_parameters(Generator& gen = default_generator()) { affine_.reset(*this, gen); }
 
  private:
-  Activation activation_;
+  LayerOptions options_;
+  Affine affine_;
 };
 
 }  // namespace tapegrad::nn

@@ -12,6 +12,7 @@
 
 #include "tapegrad/autodiff/core/dtype.hpp"
 #include "tapegrad/autodiff/tensor/tensor.hpp"
+#include "tapegrad/nn/modules/affine.hpp"
 #include "tapegrad/nn/modules/module.hpp"
 #include "tapegrad/nn/modules/random.hpp"
 
@@ -40,9 +41,9 @@ class Linear : public Module {
   std::string extra_repr() const override;
 
   /// W, [in_features, out_features].
-  const Tensor& weight() const { return parameter_at(weight_slot_); }
+  const Tensor& weight() const { return affine_.weight(*this); }
   /// b, [out_features]; an undefined Tensor when options.bias is false.
-  Tensor bias() const { return options_.bias ? parameter_at(bias_slot_) : Tensor(); }
+  Tensor bias() const { return affine_.bias(*this); }
   /// The options the layer was built with.
   const LinearOptions& options() const noexcept { return options_; }
 
@@ -51,17 +52,7 @@ class Linear : public Module {
 
  private:
   LinearOptions options_;
-  std::size_t weight_slot_ = 0;
-  std::size_t bias_slot_ = 0;
+  Affine affine_;
 };
-
-namespace detail {
-/// Checks that x can feed a unit with `in_features` inputs of `dtype`: defined, rank >= 1, last
-/// dimension in_features, same dtype. Throws ShapeError (TapeError if undefined) naming the module by
-/// its repr() (e.g. "Linear(in_features=2, out_features=3, bias=true)") and x's shape.
-void check_features(const Tensor& x, std::int64_t in_features, Dtype dtype, const Module& module);
-/// matmul over the last dimension of x: [..., in] times w ([in, out] or [in]) gives [..., out] (or [...]).
-Tensor matmul_last_dim(const Tensor& x, const Tensor& w);
-}  // namespace detail
 
 }  // namespace tapegrad::nn

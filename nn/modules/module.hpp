@@ -18,11 +18,11 @@
 #include <vector>
 
 #include "tapegrad/autodiff/tensor/tensor.hpp"
+#include "tapegrad/nn/io/named_tensors.hpp"
 
 namespace tapegrad::nn {
 
-/// Named tensors, in a stable order: a module's parameters, an optimizer's state.
-using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+class Affine;
 
 /// The base class of layers and models. Subclasses register their parameters and children in their
 /// constructor and implement forward(), type_name() and (optionally) extra_repr().
@@ -82,6 +82,7 @@ class Module {
   void print_tree(std::ostream& os, int indent = 0) const;
 
  protected:
+  friend class Affine;  // registers and reads the weight and bias of the module that owns it
   /// Adds a parameter under `name` (turning its requires_grad on) and returns its slot, through which
   /// the subclass reads it (parameter_at), so set_parameter() can replace it. Throws DomainError on an
   /// empty name, a name with '.', or a name already used; TapeError if value is not a leaf.

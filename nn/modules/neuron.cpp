@@ -1,30 +1,30 @@
 // SPDX-License-Identifier: MIT
-// neuron.cpp: a single unit, weighted sum plus activation.
+// neuron.cpp: a single unit: an Affine with one output, then its activation.
 #include "tapegrad/nn/modules/neuron.hpp"
 
-#include <cmath>
 #include <sstream>
 
 #include "tapegrad/autodiff/core/error.hpp"
-#include "tapegrad/autodiff/tensor/ops.hpp"
-#include "tapegrad/nn/modules/init.hpp"
-#include "tapegrad/nn/modules/linear.hpp"
 
 namespace tapegrad::nn {
 
-Neuron::Neuron(const NeuronOptions& options, Generator& gen) : options_(options) {
+namespace {
+/// Checked before the parameters exist, so the message names Neuron.
+const NeuronOptions& checked(const NeuronOptions& options) {
   TAPEGRAD_CHECK(options.in_features > 0, ShapeError, "Neuron: in_features must be positive, got ",
                  options.in_features);
-  weight_slot_ = register_parameter("weight", zeros({options.in_features}, options.dtype));
-  if (options.bias) bias_slot_ = register_parameter("bias", zeros({}, options.dtype));
-  reset_parameters(gen);
+  return options;
 }
+}  // namespace
 
-void Neuron::reset_parameters(Generator& gen) {
-  const double bound = 1.0 / std::sqrt(static_cast<double>(options_.in_features));
-  init::uniform_(weight(), -bound, bound, gen);
-  if (options_.bias) init::zeros_(bias());
-}
+Neuron::Neuron(const NeuronOptions& options, Generator& gen)
+    : options_(checked(options)),
+      affine_(*this,
+              {.in_features = options.in_features,
+               .out_features = 0,
+               .bias = options.bias,
+               .dtype = options.dtype},
+              gen) {}
 
 std::string Neuron::extra_repr() const {
   std::ostringstream os;
@@ -34,9 +34,7 @@ std::string Neuron::extra_repr() const {
 }
 
 Tensor Neuron::forward(const Tensor& x) {
-  detail::check_features(x, options_.in_features, options_.dtype, *this);
-  const Tensor net = detail::matmul_last_dim(x, weight());
-  return activate(options_.activation, options_.bias ? net + bias() : net);
+  return activate(options_.activation, affine_.forward(*this, x));
 }
 
 }  // namespace tapegrad::nn

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // neuron.hpp: Neuron, one unit of the seed article: o_j = φ(net_j) = φ(Σ_k w_kj o_k + b_j).
 // micrograd's Neuron, on tensors: a batch of inputs [batch, in] gives one output per example, [batch].
-// Kept for teaching and for tiny models; a Layer computes many neurons side by side in one matmul.
+// Written with the parts of Linear (an Affine whose weight is a vector [in]: out_features = 0), so it is
+// initialised and checked as Linear is; a Layer computes many neurons side by side in one matmul.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include "tapegrad/autodiff/core/dtype.hpp"
 #include "tapegrad/autodiff/tensor/tensor.hpp"
 #include "tapegrad/nn/modules/activation.hpp"
+#include "tapegrad/nn/modules/affine.hpp"
 #include "tapegrad/nn/modules/module.hpp"
 #include "tapegrad/nn/modules/random.hpp"
 
@@ -38,19 +40,18 @@ class Neuron : public Module {
   std::string extra_repr() const override;
 
   /// w, [in_features]: w[k] is the seed's w_kj for this neuron j.
-  const Tensor& weight() const { return parameter_at(weight_slot_); }
+  const Tensor& weight() const { return affine_.weight(*this); }
   /// b, a 0-D tensor; undefined when options.bias is false.
-  Tensor bias() const { return options_.bias ? parameter_at(bias_slot_) : Tensor(); }
+  Tensor bias() const { return affine_.bias(*this); }
   /// The options the neuron was built with.
   const NeuronOptions& options() const noexcept { return options_; }
 
   /// Draws w again from `gen` (as the constructor does) and sets b to 0.
-  void reset_parameters(Generator& gen = default_generator());
+  void reset_parameters(Generator& gen = default_generator()) { affine_.reset(*this, gen); }
 
  private:
   NeuronOptions options_;
-  std::size_t weight_slot_ = 0;
-  std::size_t bias_slot_ = 0;
+  Affine affine_;
 };
 
 }  // namespace tapegrad::nn

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tensor_elementwise.hpp: elementwise rows of the tensor derivatives table, forward and backward side by
+// elementwise.hpp: elementwise rows of the tensor derivatives table, forward and backward side by
 // side. Each row is a scalar formula over T = float or double; the kernels in tensor/apply.hpp map it
 // over the elements (binary rows with NumPy broadcasting, their gradients summed back over broadcast
 // dimensions). In a backward, x is the input, y the forward's result and g the incoming gradient.

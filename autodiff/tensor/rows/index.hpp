@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tensor_index.hpp: ops that pick elements by integer position, forward and backward side by side.
+// index.hpp: ops that pick elements by integer position, forward and backward side by side.
 // slice takes a range of the leading axis (a batch), index_select whole slices along an axis (batch
 // sampling, embeddings), gather one element per lane (the target class of each row). Each backward
 // scatters the incoming gradient back to the positions read, with +=, so an index read twice receives

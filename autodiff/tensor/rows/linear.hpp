@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tensor_linear.hpp: the affine layer y = x W + b as one row of the tensor derivatives table.
+// linear.hpp: the affine layer y = x W + b as one row of the tensor derivatives table.
 // matmul(x, w) + b records two ops, allocates two outputs and runs the bias add through the general
 // broadcasting walk forward and backward. One row does the same work with one record and one output, and
 // its bias gradient is a plain column sum. The products are MatMul's own forward and backward (so every

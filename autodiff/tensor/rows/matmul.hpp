@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tensor_matmul.hpp: the matrix product, forward and backward side by side.
+// matmul.hpp: the matrix product, forward and backward side by side.
 // Operands have 1 to 3 dimensions, as in torch.matmul: a 1-D a is a row [1, k] and a 1-D b a column [k, 1]
 // (that dimension is dropped from the result again), and a 3-D operand is a batch of matrices. The batch
 // sizes must be equal, or one side is 2-D or 1-D or has batch size 1 and is shared by every batch entry:

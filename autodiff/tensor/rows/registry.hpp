@@ -8,6 +8,7 @@
 #include <tuple>
 #include <type_traits>
 
+#include "tapegrad/autodiff/core/type_list.hpp"
 #include "tapegrad/autodiff/tensor/rows/elementwise.hpp"
 #include "tapegrad/autodiff/tensor/rows/index.hpp"
 #include "tapegrad/autodiff/tensor/rows/linear.hpp"
@@ -23,14 +24,9 @@ namespace tapegrad::ops::tensor {
 using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{},
                                           SoftmaxOps{}, WhereOps{}, IndexOps{}, LinearOps{}));
 
-template <class Op, class List>
-struct in_list;
-template <class Op, class... Ops>
-struct in_list<Op, std::tuple<Ops...>> : std::bool_constant<(std::is_same_v<Op, Ops> || ...)> {};
-
 /// True when Op has a row in TensorOps.
 template <class Op>
-inline constexpr bool is_registered = in_list<Op, TensorOps>::value;
+inline constexpr bool is_registered = tapegrad::detail::in_list_v<Op, TensorOps>;
 
 }  // namespace tapegrad::ops::tensor
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tensor_op.hpp: the shape every row of the tensor derivatives table has.
+// row.hpp: the shape every row of the tensor derivatives table has.
 // An elementwise row gives its scalar formula and derivative (the table's kernels map them over the
 // elements and broadcast); a general row gives its tensor-level forward and backward. Every row has a
 // `name` (error messages, test names) and a Domain (where gradcheck samples its inputs).

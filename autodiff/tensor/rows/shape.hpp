@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tensor_shape.hpp: ops that only rearrange elements, forward and backward side by side.
+// shape.hpp: ops that only rearrange elements, forward and backward side by side.
 // reshape is a view (the output shares the input's buffer; its gradient is the incoming one, re-read in
 // the input's shape). transpose, permute, concat and stack copy, since every Tensor is contiguous; each
 // backward is the adjoint of its forward's data movement: the inverse permutation, or the split of the
@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <tuple>
 
@@ -29,8 +30,33 @@ struct Reshape {
   static constexpr bool is_view = true;  // the output shares the input's data; forward copies nothing
   static constexpr Domain domain{-3.0, 3.0};
   struct Attrs {
-    Shape shape;  // fully specified (the front end resolves -1)
+    Shape shape;  // fully specified (resolve() infers a -1)
   };
+  /// The requested shape with its one -1 (if any) inferred from the element count of `in`. Throws
+  /// ShapeError for a negative dimension other than one -1, or a count that does not divide; anything else
+  /// that does not fit is output_shape's error.
+  static Shape resolve(const Shape& requested, const Shape& in) {
+    Shape resolved = requested;
+    std::int64_t known = 1;
+    std::size_t inferred = requested.size();
+    for (std::size_t i = 0; i < requested.size(); ++i) {
+      if (requested[i] == -1 && inferred == requested.size()) {
+        inferred = i;
+        continue;
+      }
+      TAPEGRAD_CHECK(requested[i] >= 0, ShapeError,
+                     "reshape: dimensions must be non-negative (one may be -1), got ", to_string(requested),
+                     " for a tensor of shape ", to_string(in));
+      known *= requested[i];
+    }
+    if (inferred != requested.size()) {
+      const std::int64_t count = numel(in);
+      TAPEGRAD_CHECK(known != 0 && count % known == 0, ShapeError, "reshape: cannot view shape ",
+                     to_string(in), " (", count, " elements) as ", to_string(requested));
+      resolved[inferred] = count / known;
+    }
+    return resolved;
+  }
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     TAPEGRAD_CHECK(numel(r.shape) == in[0].numel(), ShapeError, "reshape: cannot view shape ",
                    to_string(in[0].shape()), " (", in[0].numel(), " elements) as ", to_string(r.shape), " (",
@@ -83,8 +109,31 @@ struct Transpose : OneInputRow {
 struct Permute : OneInputRow {
   static constexpr std::string_view name = "permute";
   struct Attrs {
-    Shape axes;  // a permutation of 0..rank-1, checked and normalised by the front end
+    Shape axes;  // a permutation of 0..rank-1 (normalize() makes one)
   };
+  /// `axes` (negative ones count from the end) as a permutation of 0..rank-1 of `in`. Throws ShapeError
+  /// naming the axes and the shape unless they are one.
+  static Shape normalize(std::span<const std::int64_t> axes, const Shape& in) {
+    const auto text = [&] {
+      std::string s = "(";
+      for (std::size_t i = 0; i < axes.size(); ++i) (s += (i > 0 ? ", " : "")) += std::to_string(axes[i]);
+      return s + ")";
+    };
+    const std::size_t rank = in.size();
+    TAPEGRAD_CHECK(axes.size() == rank, ShapeError, "permute: expected ", rank, " axes for x of shape ",
+                   to_string(in), ", got ", text());
+    Shape normalised(rank);
+    Shape seen(rank, 0);
+    for (std::size_t d = 0; d < rank; ++d) {
+      const std::size_t a = normalize_axis(axes[d], rank, "permute");
+      TAPEGRAD_CHECK(seen[a] == 0, ShapeError, "permute: axes ", text(),
+                     " are not a permutation of the dimensions of x of shape ", to_string(in), " (axis ", a,
+                     " repeats)");
+      seen[a] = 1;
+      normalised[d] = static_cast<std::int64_t>(a);
+    }
+    return normalised;
+  }
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     Shape s;
     for (std::int64_t a : r.axes) s.push_back(in[0].shape()[static_cast<std::size_t>(a)]);
@@ -104,53 +153,50 @@ struct Permute : OneInputRow {
   }
 };
 
-namespace detail_join {
-/// Each x_i seen as [outer, chunk_i]: row o of y is row o of x_0, then row o of x_1, ... (concat along an
-/// axis with outer = the product of the dimensions before it; stack is the same with every chunk equal).
-template <class T>
-void join(std::span<const Tensor> in, std::int64_t outer, const Tensor& out) {
-  if (outer == 0) return;
-  T* y = out.data<T>();
-  const std::int64_t row = out.numel() / outer;
-  std::int64_t offset = 0;
-  for (const Tensor& x : in) {
-    const std::int64_t chunk = x.numel() / outer;
-    const T* px = x.data<T>();
-    for (std::int64_t o = 0; o < outer; ++o) std::copy_n(px + o * chunk, chunk, y + o * row + offset);
-    offset += chunk;
-  }
-}
-
-/// The adjoint of join: dx_i[o, :] += g[o, the columns x_i filled], for the inputs that need a gradient.
-template <class T>
-void split_add(std::span<const Tensor> in, std::int64_t outer, const Tensor& out, const T* g,
-               std::span<T* const> grads) {
-  if (outer == 0) return;
-  const std::int64_t row = out.numel() / outer;
-  std::int64_t offset = 0;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const std::int64_t chunk = in[i].numel() / outer;
-    if (T* gx = grads[i]; gx != nullptr)
-      for (std::int64_t o = 0; o < outer; ++o)
-        for (std::int64_t j = 0; j < chunk; ++j) gx[o * chunk + j] += g[o * row + offset + j];
-    offset += chunk;
-  }
-}
-
-inline std::int64_t product(const Shape& s, std::size_t begin, std::size_t end) {
-  std::int64_t p = 1;
-  for (std::size_t d = begin; d < end; ++d) p *= s[d];
-  return p;
-}
-}  // namespace detail_join
-
-/// y = the inputs joined along an existing axis (every other dimension equal); dx_i += the slice of g
-/// that x_i filled. Takes any number of inputs (at least one).
-struct Concat {
-  static constexpr std::string_view name = "concat";
+/// What concat and stack share: both are any number of inputs joined along an axis, forward and backward.
+struct JoinRow {
   static constexpr Kind kind = Kind::general;
   static constexpr std::size_t arity = kVariadic;
   static constexpr Domain domain{-3.0, 3.0};
+
+ protected:
+  /// Each x_i seen as [outer, chunk_i]: row o of y is row o of x_0, then row o of x_1, ... (concat along an
+  /// axis with outer = the product of the dimensions before it; stack is the same with every chunk equal).
+  template <class T>
+  static void join(std::span<const Tensor> in, std::int64_t outer, const Tensor& out) {
+    if (outer == 0) return;
+    T* y = out.data<T>();
+    const std::int64_t row = out.numel() / outer;
+    std::int64_t offset = 0;
+    for (const Tensor& x : in) {
+      const std::int64_t chunk = x.numel() / outer;
+      const T* px = x.data<T>();
+      for (std::int64_t o = 0; o < outer; ++o) std::copy_n(px + o * chunk, chunk, y + o * row + offset);
+      offset += chunk;
+    }
+  }
+
+  /// The adjoint of join: dx_i[o, :] += g[o, the columns x_i filled], for the inputs that need a gradient.
+  template <class T>
+  static void split_add(std::span<const Tensor> in, std::int64_t outer, const Tensor& out, const T* g,
+                        std::span<T* const> grads) {
+    if (outer == 0) return;
+    const std::int64_t row = out.numel() / outer;
+    std::int64_t offset = 0;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const std::int64_t chunk = in[i].numel() / outer;
+      if (T* gx = grads[i]; gx != nullptr)
+        for (std::int64_t o = 0; o < outer; ++o)
+          for (std::int64_t j = 0; j < chunk; ++j) gx[o * chunk + j] += g[o * row + offset + j];
+      offset += chunk;
+    }
+  }
+};
+
+/// y = the inputs joined along an existing axis (every other dimension equal); dx_i += the slice of g
+/// that x_i filled. Takes any number of inputs (at least one).
+struct Concat : JoinRow {
+  static constexpr std::string_view name = "concat";
   struct Attrs {
     std::size_t axis = 0;  // normalised by the front end against the first input's rank
   };
@@ -169,22 +215,19 @@ struct Concat {
   }
   template <class T>
   static void forward(const Attrs& r, std::span<const Tensor> in, const Tensor& out) {
-    detail_join::join<T>(in, detail_join::product(out.shape(), 0, r.axis), out);
+    join<T>(in, dims_product(out.shape(), 0, r.axis), out);
   }
   template <class T>
   static void backward(const Attrs& r, std::span<const Tensor> in, const Tensor& out, const T* g,
                        std::span<T* const> grads) {
-    detail_join::split_add<T>(in, detail_join::product(out.shape(), 0, r.axis), out, g, grads);
+    split_add<T>(in, dims_product(out.shape(), 0, r.axis), out, g, grads);
   }
 };
 
 /// y = the inputs (all of one shape) joined along a new axis of size n placed at `axis`, so y[..., i, ...]
 /// is x_i; dx_i += g[..., i, ...].
-struct Stack {
+struct Stack : JoinRow {
   static constexpr std::string_view name = "stack";
-  static constexpr Kind kind = Kind::general;
-  static constexpr std::size_t arity = kVariadic;
-  static constexpr Domain domain{-3.0, 3.0};
   struct Attrs {
     std::size_t axis = 0;  // in 0..rank (rank of one input), normalised by the front end
   };
@@ -199,12 +242,12 @@ struct Stack {
   }
   template <class T>
   static void forward(const Attrs& r, std::span<const Tensor> in, const Tensor& out) {
-    detail_join::join<T>(in, detail_join::product(in[0].shape(), 0, r.axis), out);
+    join<T>(in, dims_product(in[0].shape(), 0, r.axis), out);
   }
   template <class T>
   static void backward(const Attrs& r, std::span<const Tensor> in, const Tensor& out, const T* g,
                        std::span<T* const> grads) {
-    detail_join::split_add<T>(in, detail_join::product(in[0].shape(), 0, r.axis), out, g, grads);
+    split_add<T>(in, dims_product(in[0].shape(), 0, r.axis), out, g, grads);
   }
 };
 

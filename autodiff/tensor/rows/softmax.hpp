@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tensor_softmax.hpp: softmax and log_softmax along an axis, forward and backward side by side.
+// softmax.hpp: softmax and log_softmax along an axis, forward and backward side by side.
 // Both subtract the slice's maximum before exponentiating, so no exp overflows (the result is unchanged:
 // softmax is invariant under a shift). The axis splits x into [outer, n, inner] (detail::split_at); each
 // (outer, inner) pair is one slice of n elements at stride inner.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tensor_where.hpp: where(mask, a, b), the elementwise choice between two tensors, forward and backward side
+// where.hpp: where(mask, a, b), the elementwise choice between two tensors, forward and backward side
 // by side. mask, a and b broadcast together (NumPy rules, three ways). The walk over the output is done
 // twice with the two-input broadcast kernel, once pairing the mask with a and once with b, so no
 // three-input walker is needed: each output element is written (and each gradient element reached) by
@@ -17,17 +17,6 @@
 
 namespace tapegrad::ops::tensor {
 
-namespace detail_where {
-/// Whether NumPy broadcasting accepts a and b (broadcast_shapes without the throw).
-inline bool broadcastable(const Shape& a, const Shape& b) {
-  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
-    const std::int64_t da = a[a.size() - 1 - k], db = b[b.size() - 1 - k];
-    if (da != db && da != 1 && db != 1) return false;
-  }
-  return true;
-}
-}  // namespace detail_where
-
 /// y = (mask != 0) ? a : b elementwise (a NaN mask element picks a). da += g where mask != 0, db += g where
 /// mask == 0, each summed back over its broadcast dimensions. The mask is not differentiable: it receives
 /// no gradient (if it requires grad, its grad stays zero). It has a's dtype, as the comparison masks do.
@@ -39,10 +28,9 @@ struct Where {
   using Attrs = NoAttrs;
   static Shape output_shape(const Attrs& /*unused*/, const std::array<Tensor, 3>& in) {
     const Shape &mask = in[0].shape(), &a = in[1].shape(), &b = in[2].shape();
-    TAPEGRAD_CHECK(
-        detail_where::broadcastable(a, b) && detail_where::broadcastable(mask, broadcast_shapes(a, b, name)),
-        ShapeError, "where: mask ", to_string(mask), ", a ", to_string(a), " and b ", to_string(b),
-        " cannot be broadcast together");
+    TAPEGRAD_CHECK(can_broadcast(a, b) && can_broadcast(mask, broadcast_shapes(a, b, name)), ShapeError,
+                   "where: mask ", to_string(mask), ", a ", to_string(a), " and b ", to_string(b),
+                   " cannot be broadcast together");
     return broadcast_shapes(mask, broadcast_shapes(a, b, name), name);
   }
   template <class T>

@@ -144,18 +144,18 @@ struct Row {
 
 template <class Op, class Call, class Reference>
 constexpr auto unary(std::string_view spelling, Call call, Reference reference, double tolerance = 0.0) {
-  static_assert(ops::in_list<Op, ops::UnaryOps>::value, "a unary spelling must record a unary op");
+  static_assert(tapegrad::detail::in_list_v<Op, ops::UnaryOps>, "a unary spelling must record a unary op");
   return Row<Op, 1, Call, Reference>{spelling, call, reference, tolerance, true};
 }
 template <class Op, class Call, class Reference>
 constexpr auto binary(std::string_view spelling, Call call, Reference reference,
                       bool zero_sign_specified = true) {
-  static_assert(ops::in_list<Op, ops::BinaryOps>::value, "a binary spelling must record a binary op");
+  static_assert(tapegrad::detail::in_list_v<Op, ops::BinaryOps>, "a binary spelling must record a binary op");
   return Row<Op, 2, Call, Reference>{spelling, call, reference, 0.0, zero_sign_specified};
 }
 template <class Op, class Call, class Reference>
 constexpr auto ternary(std::string_view spelling, Call call, Reference reference) {
-  static_assert(ops::in_list<Op, ops::TernaryOps>::value, "a ternary spelling must record a ternary op");
+  static_assert(tapegrad::detail::in_list_v<Op, ops::TernaryOps>, "a ternary spelling must record a ternary op");
   return Row<Op, 3, Call, Reference>{spelling, call, reference, 0.0, true};
 }
 
