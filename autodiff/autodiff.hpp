@@ -7,7 +7,7 @@
 
 #include "tapegrad/autodiff/core/error.hpp"
 #include "tapegrad/autodiff/kernels/threading.hpp"
-#include "tapegrad/autodiff/scalar/checkpoint.hpp"
+#include "tapegrad/autodiff/checkpoint/checkpoint.hpp"
 #include "tapegrad/autodiff/scalar/custom.hpp"
 #include "tapegrad/autodiff/scalar/drivers.hpp"
 #include "tapegrad/autodiff/scalar/gradcheck.hpp"

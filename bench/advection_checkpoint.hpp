@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // advection_checkpoint.hpp: problem d (problems.hpp, Advection) run for any number of time steps, its
-// gradient recorded whole or with the time loop cut into checkpointed blocks (scalar/checkpoint.hpp).
-// Shared by bench/checkpoint_bench.cpp (time and memory) and tests/autodiff/scalar/checkpoint_test.cpp
+// gradient recorded whole or with the time loop cut into checkpointed blocks (checkpoint/checkpoint.hpp).
+// Shared by bench/checkpoint_bench.cpp (time and memory) and tests/autodiff/checkpoint/checkpoint_test.cpp
 // (the two gradients are equal).
 #pragma once
 

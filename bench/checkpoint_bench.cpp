@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // checkpoint_bench.cpp: problem d (Lax-Wendroff advection) with 10^5 time steps, its gradient recorded
-// whole against checkpoint() around blocks of B steps (scalar/checkpoint.hpp), in one binary.
+// whole against checkpoint() around blocks of B steps (checkpoint/checkpoint.hpp), in one binary.
 //   BM_Checkpoint_Advection_Plain        clear + record 10^5 steps + backward + read the gradient
 //   BM_Checkpoint_Advection_Blocks/B     the same with the time loop in checkpointed blocks of B steps
 // Counters: peak_MB (recording bytes at their peak, see advection_checkpoint.hpp) and, for the blocks,

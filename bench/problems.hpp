@@ -152,7 +152,7 @@ struct Advection {
   }
 
   /// `count` time steps of q (n cells) in place: the loop of operator(), also run in blocks by
-  /// checkpointing (bench/checkpoint_bench.cpp, tests/autodiff/scalar/checkpoint_test.cpp).
+  /// checkpointing (bench/checkpoint_bench.cpp, tests/autodiff/checkpoint/checkpoint_test.cpp).
   template <class T>
   static void advance(std::vector<T>& q, int count) {
     constexpr double c = courant;

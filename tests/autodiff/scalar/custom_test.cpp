@@ -81,7 +81,7 @@ TEST_CASE("custom_function: records one statement, as an expression of its input
   CHECK(b.grad() == 1.5);
 }
 
-TEST_CASE("custom_function: a Var passed twice gets the sum of its partials; constants are skipped") {
+TEST_CASE("custom_function: a Var passed twice gets the sum of its partials, and constants are skipped") {
   Tape tape;
   Var x = 2.0;
   const Var c = Var::constant(10.0);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // checkpoint.cpp: the non-template half of checkpoint() (see checkpoint.hpp).
-#include "tapegrad/autodiff/scalar/checkpoint.hpp"
+#include "tapegrad/autodiff/checkpoint/checkpoint.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -115,7 +115,7 @@ TEST_CASE("checkpoint: a second backward() gives the same gradient again, and cl
   CHECK_THROWS_AS((void)a.grad(), tapegrad::TapeError);
 }
 
-TEST_CASE("checkpoint: constant inputs record nothing; a foreign input and a changing function throw") {
+TEST_CASE("checkpoint: constant inputs record nothing, and a foreign input and a changing function throw") {
   Tape tape;
   const std::size_t before = tape.stats().statements;
   const std::vector<Var> y =
