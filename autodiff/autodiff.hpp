@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // autodiff.hpp: the umbrella header of tapegrad's core.
 // Var and Tape (record during the forward pass, replay in reverse), the <cmath> front end, the
-// gradient and Jacobian drivers, gradcheck, and the anomaly guard.
+// gradient and Jacobian drivers, gradcheck, the anomaly guard, user-supplied derivatives
+// (custom_function, custom_op) and checkpoint().
 #pragma once
 
 #include "tapegrad/autodiff/core/error.hpp"
 #include "tapegrad/autodiff/kernels/threading.hpp"
+#include "tapegrad/autodiff/checkpoint/checkpoint.hpp"
+#include "tapegrad/autodiff/scalar/custom.hpp"
 #include "tapegrad/autodiff/scalar/drivers.hpp"
 #include "tapegrad/autodiff/scalar/gradcheck.hpp"
 #include "tapegrad/autodiff/scalar/math.hpp"

@@ -146,11 +146,19 @@ struct Advection {
 
   template <class T>
   T operator()(const T* q0) const {
+    std::vector<T> q(q0, q0 + n);
+    advance(q, steps);
+    return loss(q);
+  }
+
+  /// `count` time steps of q (n cells) in place: the loop of operator(), also run in blocks by
+  /// checkpointing (bench/checkpoint_bench.cpp, tests/autodiff/checkpoint/checkpoint_test.cpp).
+  template <class T>
+  static void advance(std::vector<T>& q, int count) {
     constexpr double c = courant;
     constexpr std::size_t cells = n;
-    std::vector<T> q(q0, q0 + n);
     std::vector<T> flux(cells - 1);
-    for (int step = 0; step < steps; ++step) {
+    for (int step = 0; step < count; ++step) {
       // flux through the face between cells i and i+1
       for (std::size_t i = 0; i + 1 < cells; ++i)
         flux[i] = 0.5 * c * (q[i] + q[i + 1] + c * (q[i] - q[i + 1]));
@@ -158,9 +166,13 @@ struct Advection {
       q[0] = q[cells - 2];  // periodic ghosts
       q[cells - 1] = q[1];
     }
-    T loss = 0.0;
-    for (std::size_t i = 0; i < cells; ++i) loss += q[i] * q[i];
-    return loss;
+  }
+
+  template <class T>
+  static T loss(const std::vector<T>& q) {
+    T sum = 0.0;
+    for (std::size_t i = 0; i < q.size(); ++i) sum += q[i] * q[i];
+    return sum;
   }
 };
 

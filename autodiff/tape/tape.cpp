@@ -441,6 +441,34 @@ void Tape::backward_from(std::uint32_t index, double seed) {
   adjoints_dirty_ = was_dirty;
 }
 
+void Tape::backward_from(std::span<const std::uint32_t> indices, std::span<const double> seeds) {
+  TAPEGRAD_CHECK(indices.size() == seeds.size(), TapeError, "backward: got ", indices.size(), " indices and ",
+                 seeds.size(), " seeds");
+  if (indices.empty()) return;
+  const std::uint32_t next_index = head_.next_index();
+  std::uint32_t newest = 0;
+  for (const std::uint32_t index : indices) {
+    TAPEGRAD_CHECK(index != 0 && index < next_index, TapeError, "backward: index ", index,
+                   " is not a statement of this recording (it holds ", next_index - 1, ")");
+    newest = std::max(newest, index);
+  }
+  // The newest seed goes through backward_from, which sizes the adjoints and sweeps; the others are
+  // added first, below it, so that the one sweep carries them all.
+  if (adjoints_.size() < next_index) {
+    adjoints_.resize(next_index, 0.0);
+    head_.adjoints = adjoints_.data();
+    head_.adjoint_count = static_cast<std::uint32_t>(adjoints_.size());
+  }
+  double newest_seed = 0.0;
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    if (indices[i] == newest)
+      newest_seed += seeds[i];
+    else
+      adjoints_[indices[i]] += seeds[i];
+  }
+  backward_from(newest, newest_seed);
+}
+
 template <bool kChecked, class OnBad>
 void Tape::sweep(std::uint32_t index, OnBad&& on_bad) {
   std::size_t bi = current_;

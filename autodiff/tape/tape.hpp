@@ -19,6 +19,7 @@
 #include <memory>
 #include <memory_resource>
 #include <new>
+#include <span>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -171,6 +172,11 @@ class Tape {
   /// as the sweep passes them, so a second backward() never double-counts.
   void backward_from(std::uint32_t index, double seed = 1.0);
 
+  /// Reverse sweep from several seeds at once: adds each seed to its Var's adjoint, then propagates
+  /// from the newest of them down to the first statement, once (backward_from per seed would sweep the
+  /// tape once each). Throws TapeError naming the index if one is not a statement of this recording.
+  void backward_from(std::span<const std::uint32_t> indices, std::span<const double> seeds);
+
   /// The adjoint accumulated for the Var at `index` (0 before any backward()).
   double adjoint(std::uint32_t index) const noexcept {
     return index < adjoints_.size() ? adjoints_[index] : 0.0;
@@ -224,6 +230,14 @@ class Tape {
   /// The adjoint slot of `index`, for external records that bridge to scalar Vars. Valid only
   /// during a sweep (the adjoint vector is sized when backward_from starts).
   double& adjoint_slot(std::uint32_t index) noexcept { return adjoints_[index]; }
+
+  /// Appends a statement whose `count` arguments (index, partial) the caller computed, to the active
+  /// tape: constants (index 0) are dropped and repeated indices merged. Yields index 0 if none is left.
+  /// For user-supplied derivatives (scalar/custom.hpp), which check their arguments first: every index
+  /// must be a statement of the active recording, and count at most detail::kMaxArguments.
+  static detail::Recorded record_statement(const detail::Arg* args, std::size_t count, std::string_view op) {
+    return record_gathered(args, count, op);
+  }
 
   /// Appends the statement of expression `e` to the active tape. Yields index 0 (a constant) if no
   /// argument of `e` is recorded on any tape. Throws TapeError if `e` reads a Var from another
