@@ -70,7 +70,7 @@ TEST_CASE("masked cross_entropy: gradcheck in float64, with ignored rows and wei
   }
 }
 
-TEST_CASE("masked cross_entropy: all rows ignored is NaN (0/0, as PyTorch); bad input is named") {
+TEST_CASE("masked cross_entropy: all rows ignored is NaN (0/0, as PyTorch), and bad input is named") {
   const Tensor x = tapegrad::from(kLogits, {4, 3});
   CHECK(
       std::isnan(nn::cross_entropy(x, std::vector<std::int64_t>(4, -100), nn::CrossEntropyOptions{}).item()));
