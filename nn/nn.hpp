@@ -9,11 +9,14 @@
 // modules
 #include "tapegrad/nn/modules/activation.hpp"
 #include "tapegrad/nn/modules/activation_modules.hpp"
+#include "tapegrad/nn/modules/embedding.hpp"
 #include "tapegrad/nn/modules/layer.hpp"
 #include "tapegrad/nn/modules/linear.hpp"
 #include "tapegrad/nn/modules/mlp.hpp"
 #include "tapegrad/nn/modules/module.hpp"
 #include "tapegrad/nn/modules/neuron.hpp"
+#include "tapegrad/nn/modules/rnn.hpp"
+#include "tapegrad/nn/modules/rnn_cell.hpp"
 #include "tapegrad/nn/modules/sequential.hpp"
 
 // initialisation

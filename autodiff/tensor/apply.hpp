@@ -311,6 +311,9 @@ Tensor apply(Attrs<Op> attrs, Inputs<Op> in) {
                    ": an input tensor is undefined (default-constructed, or a "
                    "grad() that does not exist)");
   const Dtype dtype = in[0].dtype();
+  TAPEGRAD_CHECK(is_floating(dtype), ShapeError, Op::name, ": expected float32 or float64 inputs, got ",
+                 to_string(in[0].shape()), " ", dtype,
+                 " (int64 tensors hold indices and take no arithmetic)");
   for (const Tensor& t : in)
     TAPEGRAD_CHECK(t.dtype() == dtype, ShapeError, Op::name,
                    ": inputs must have one dtype (no implicit promotion), got ", to_string(in[0].shape()),

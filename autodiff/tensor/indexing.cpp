@@ -33,6 +33,24 @@ Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int
   return gather(x, axis, std::span<const std::int64_t>(index.begin(), index.size()));
 }
 
+Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<std::int64_t> padding_idx) {
+  TAPEGRAD_CHECK(indices.dtype() == Dtype::int64, ShapeError, "embedding: expected int64 indices, got ",
+                 to_string(indices.shape()), " ", indices.dtype());
+  TAPEGRAD_CHECK(weight.dim() == 2, ShapeError, "embedding: expected a 2-D weight [vocab, dim], got ",
+                 to_string(weight.shape()));
+  const std::int64_t vocab = weight.shape()[0];
+  std::int64_t pad = -1;
+  if (padding_idx) {
+    TAPEGRAD_CHECK(*padding_idx >= -vocab && *padding_idx < vocab, IndexError, "embedding: padding_idx ",
+                   *padding_idx, " is out of range for a vocabulary of ", vocab);
+    pad = *padding_idx < 0 ? *padding_idx + vocab : *padding_idx;
+  }
+  const std::span<const std::int64_t> ids(indices.data<std::int64_t>(),
+                                          static_cast<std::size_t>(indices.numel()));
+  return detail::apply<tops::Embedding>(
+      {.indices = tops::IndexList(ids), .index_shape = indices.shape(), .padding_idx = pad}, {weight});
+}
+
 Tensor one_hot(std::span<const std::int64_t> labels, std::int64_t num_classes, Dtype dtype) {
   TAPEGRAD_CHECK(num_classes >= 0, ShapeError, "one_hot: num_classes must be non-negative, got ",
                  num_classes);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// indexing.hpp: picking elements by index: index_select, gather and the one_hot factory.
-// Indices are std::int64_t lists checked against the axis size (IndexError names index and size).
-// Every op throws ShapeError when its inputs mix float32 and float64 (no implicit promotion) and TapeError
-// when an input is undefined or belongs to a cleared recording.
+// indexing.hpp: picking elements by index: index_select, gather, embedding and the one_hot factory.
+// Indices are std::int64_t lists (or int64 tensors for embedding) checked against the axis size (IndexError
+// names index and size). Every op throws ShapeError when its inputs mix float32 and float64 (no implicit
+// promotion) and TapeError when an input is undefined or belongs to a cleared recording.
 #pragma once
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <span>
 
 #include "tapegrad/autodiff/core/dtype.hpp"
@@ -29,6 +30,14 @@ Tensor index_select(const Tensor& x, std::int64_t axis, std::initializer_list<st
 /// classes]: `-mean(gather(log_softmax(logits, 1), 1, labels))`.
 Tensor gather(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> index);
 Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> index);
+
+/// The rows of weight [vocab, dim] picked by `indices`, an int64 tensor of any shape S: the result has
+/// shape S + [dim] (torch.nn.functional.embedding). The gradient of weight gets each picked row's incoming
+/// gradient added (a repeated index accumulates), except row `padding_idx` (negative counts from the end,
+/// as in PyTorch), which gets none. Throws ShapeError unless indices is int64 and weight 2-D, IndexError
+/// naming the index and the vocabulary size unless each index is in [0, vocab) and padding_idx in
+/// [-vocab, vocab). Example: `embedding(from<std::int64_t>({3, 0, 3}, {3}), table)` is [3, dim].
+Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<std::int64_t> padding_idx = {});
 
 /// A [labels.size(), num_classes] tensor of 0s with a 1 at (i, labels[i]): a factory, so a leaf without
 /// grad. Throws ShapeError for a negative num_classes, IndexError (label, num_classes) unless every label is

@@ -84,4 +84,14 @@ Tensor slice(const Tensor& x, std::int64_t start, std::int64_t end) {
   return detail::apply<tops::Slice>({.start = first, .end = last}, {x});
 }
 
+Tensor narrow(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_t length) {
+  const std::size_t a = normalize_axis(axis, x.dim(), "narrow");
+  const std::int64_t size = x.shape()[a];
+  const std::int64_t first = start < 0 ? start + size : start;
+  TAPEGRAD_CHECK(0 <= first && 0 <= length && first + length <= size, IndexError, "narrow: elements [", start,
+                 ", ", start, " + ", length, ") are out of range for axis ", axis, " of size ", size,
+                 " of x ", to_string(x.shape()));
+  return detail::apply<tops::Narrow>({.axis = a, .start = first, .length = length}, {x});
+}
+
 }  // namespace tapegrad

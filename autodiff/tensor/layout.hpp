@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // layout.hpp: ops that move elements without computing new ones: reshape, transpose, permute,
-// concat, stack and slice.
+// concat, stack, slice and narrow.
 // reshape is a view (it shares the data); the others copy, since every Tensor is contiguous.
 // Every op throws ShapeError when its inputs mix float32 and float64 (no implicit promotion) and TapeError
 // when an input is undefined or belongs to a cleared recording.
@@ -47,5 +47,11 @@ Tensor stack(const std::vector<Tensor>& xs, std::int64_t axis);
 /// A 0-D x throws ShapeError. Example: `slice(x, 0, 32)` is the first batch of 32 rows; `slice(x, -2, n)`
 /// the last two of n.
 Tensor slice(const Tensor& x, std::int64_t start, std::int64_t end);
+
+/// Elements [start, start + length) along `axis` (negative axis counts from the end), a copy: x's shape
+/// with that axis of size length (torch.narrow). Throws ShapeError for a bad axis, IndexError naming the
+/// range and the shape unless 0 <= start and start + length <= size (a negative start counts from the end).
+/// Example: the forget gate of an LSTM's gates [batch, 4h] is `narrow(gates, 1, h, h)`.
+Tensor narrow(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_t length);
 
 }  // namespace tapegrad

@@ -86,7 +86,7 @@ void Tensor::throw_dtype(Dtype wanted, std::string_view op) const {
 template <class T>
 std::vector<T> Tensor::to_vector() const {
   std::vector<T> out(static_cast<std::size_t>(numel()));
-  detail::dispatch(dtype(), [&]<class U>() {
+  detail::dispatch_any(dtype(), [&]<class U>() {
     const U* p = static_cast<const U*>(impl().data.data());
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<T>(p[i]);
   });
@@ -94,6 +94,7 @@ std::vector<T> Tensor::to_vector() const {
 }
 template std::vector<float> Tensor::to_vector<float>() const;
 template std::vector<double> Tensor::to_vector<double>() const;
+template std::vector<std::int64_t> Tensor::to_vector<std::int64_t>() const;
 
 double Tensor::item() const {
   TAPEGRAD_CHECK(numel() == 1, ShapeError, "item: expected a one-element tensor, got shape ",
@@ -105,6 +106,8 @@ Tensor& Tensor::requires_grad_(bool on) {
   TAPEGRAD_CHECK(is_leaf(), TapeError,
                  "requires_grad_: only leaves can change requires_grad; this tensor of shape ",
                  to_string(shape()), " is the result of a recorded op (detach() it first)");
+  TAPEGRAD_CHECK(!on || is_floating(dtype()), ShapeError, "requires_grad_: a ", dtype(), " tensor of shape ",
+                 to_string(shape()), " holds indices and is never differentiable");
   impl().requires_grad = on;
   return *this;
 }
@@ -194,7 +197,7 @@ void* detail::grad_for_write(TensorImpl& impl, bool& fresh) {
 
 Tensor full(const Shape& shape, double value, Dtype dtype) {
   Tensor t = detail::empty_tensor(shape, dtype);
-  detail::dispatch(dtype, [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
+  detail::dispatch_any(dtype, [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
   return t;
 }
 Tensor zeros(const Shape& shape, Dtype dtype) {
@@ -214,7 +217,7 @@ Tensor arange(double start, double end, double step, Dtype dtype) {
                  ", end ", end, ", step ", step);
   const double count = std::max(0.0, std::ceil((end - start) / step));
   Tensor t = detail::empty_tensor({static_cast<std::int64_t>(count)}, dtype);
-  detail::dispatch(dtype, [&]<class T>() {
+  detail::dispatch_any(dtype, [&]<class T>() {
     T* p = t.data<T>();
     for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(start + static_cast<double>(i) * step);
   });
@@ -222,6 +225,7 @@ Tensor arange(double start, double end, double step, Dtype dtype) {
 }
 
 Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
+  TAPEGRAD_CHECK(is_floating(dtype), ShapeError, "randn: expected float32 or float64, got ", dtype);
   Tensor t = detail::empty_tensor(shape, dtype);
   detail::dispatch(dtype, [&]<class T>() {
     T* p = t.data<T>();
@@ -231,6 +235,7 @@ Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
 }
 
 Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
+  TAPEGRAD_CHECK(is_floating(dtype), ShapeError, "rand: expected float32 or float64, got ", dtype);
   Tensor t = detail::empty_tensor(shape, dtype);
   detail::dispatch(dtype, [&]<class T>() {
     T* p = t.data<T>();
@@ -249,6 +254,7 @@ Tensor from(std::span<const T> values, const Shape& shape) {
 }
 template Tensor from<float>(std::span<const float>, const Shape&);
 template Tensor from<double>(std::span<const double>, const Shape&);
+template Tensor from<std::int64_t>(std::span<const std::int64_t>, const Shape&);
 
 // ---- the Var bridge ------------------------------------------------------------------------------------
 namespace {
@@ -316,7 +322,7 @@ void print_dim(std::ostream& os, const T* p, const Shape& shape, std::size_t d, 
 std::ostream& operator<<(std::ostream& os, const Tensor& t) {
   if (!t.defined()) return os << "tensor(undefined)";
   os << "tensor(" << t.shape() << ", " << t.dtype() << ", ";
-  detail::dispatch(t.dtype(), [&]<class T>() { print_dim(os, t.data<T>(), t.shape(), 0, 0); });
+  detail::dispatch_any(t.dtype(), [&]<class T>() { print_dim(os, t.data<T>(), t.shape(), 0, 0); });
   return os << ')';
 }
 

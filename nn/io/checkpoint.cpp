@@ -31,7 +31,7 @@ constexpr std::size_t kMaxNameBytes = 65535;
 constexpr std::size_t kMaxRank = 255;
 
 std::uint8_t dtype_code(Dtype d) {
-  return d == Dtype::float32 ? 0 : 1;
+  return d == Dtype::float32 ? 0 : d == Dtype::float64 ? 1 : 2;
 }
 
 // zlib's crc32 takes a 32-bit length, so long buffers go in slices.
@@ -191,9 +191,9 @@ Entry read_entry(Cursor& in, std::size_t index, const char* group, const std::st
   e.name = in.text(name_bytes, where + "'s name");
   const std::string entry = std::string(group) + " '" + e.name + "'";
   const auto code = in.integer<std::uint8_t>(entry + "'s dtype");
-  TAPEGRAD_CHECK(code <= 1, nn::FileError, op, ": ", file, " is malformed: ", entry,
+  TAPEGRAD_CHECK(code <= 2, nn::FileError, op, ": ", file, " is malformed: ", entry,
                  " has unknown dtype code ", int{code});
-  e.dtype = code == 0 ? Dtype::float32 : Dtype::float64;
+  e.dtype = code == 0 ? Dtype::float32 : code == 1 ? Dtype::float64 : Dtype::int64;
   const auto rank = in.integer<std::uint8_t>(entry + "'s rank");
   std::size_t count = 1;
   bool fits = true;

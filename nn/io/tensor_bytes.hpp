@@ -12,10 +12,9 @@
 
 namespace tapegrad::nn::detail {
 
-/// The first byte of t's elements (either dtype).
+/// The first byte of t's elements (any dtype).
 inline std::byte* bytes_of(const Tensor& t) {
-  return t.dtype() == Dtype::float32 ? reinterpret_cast<std::byte*>(t.data<float>())
-                                     : reinterpret_cast<std::byte*>(t.data<double>());
+  return static_cast<std::byte*>(t.impl().data.data());
 }
 
 /// Bytes in one row (all dimensions but the first) of t.

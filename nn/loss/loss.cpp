@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "tapegrad/autodiff/core/error.hpp"
@@ -153,6 +154,64 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 Tensor cross_entropy(const Tensor& logits, std::span<const std::int64_t> labels, Reduction reduction) {
   check_labels("cross_entropy", logits, labels);  // before log_softmax, so its errors name this loss
   return negated_picked("cross_entropy", log_softmax(logits, 1), labels, reduction);
+}
+
+Tensor cross_entropy(const Tensor& logits, std::span<const std::int64_t> labels,
+                     const CrossEntropyOptions& options) {
+  constexpr std::string_view loss = "cross_entropy";
+  TAPEGRAD_CHECK(logits.defined(), TapeError, loss, ": the input tensor is undefined");
+  TAPEGRAD_CHECK(logits.dim() == 2, ShapeError, loss, ": expected a 2-D input [batch, classes], got shape ",
+                 to_string(logits.shape()));
+  const std::int64_t n = logits.shape()[0];
+  const std::int64_t classes = logits.shape()[1];
+  TAPEGRAD_CHECK(n > 0 && classes > 0, ShapeError, loss, ": expected a non-empty input, got shape ",
+                 to_string(logits.shape()));
+  TAPEGRAD_CHECK(static_cast<std::int64_t>(labels.size()) == n, ShapeError, loss, ": expected ", n,
+                 " labels (one per row of the input ", to_string(logits.shape()), "), got ", labels.size());
+  std::vector<double> class_weight;
+  if (options.weight.defined()) {
+    const Tensor& w = options.weight;
+    TAPEGRAD_CHECK(w.dim() == 1 && w.shape()[0] == classes && w.dtype() == logits.dtype(), ShapeError, loss,
+                   ": expected a weight [", classes, "] ", logits.dtype(), ", got ", to_string(w.shape()),
+                   " ", w.dtype());
+    class_weight = w.to_vector<double>();
+  }
+  std::vector<std::int64_t> picked_labels(labels.size());
+  std::vector<double> row_weight(labels.size());
+  double total = 0.0;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const std::int64_t l = labels[i];
+    if (l == options.ignore_index) continue;  // label 0 (any valid one) and weight 0
+    TAPEGRAD_CHECK(l >= 0 && l < classes, DomainError, loss, ": label ", l, " at position ", i,
+                   " is out of range [0, ", classes, ") and is not ignore_index ", options.ignore_index,
+                   ", for the input of shape ", to_string(logits.shape()));
+    picked_labels[i] = l;
+    row_weight[i] = class_weight.empty() ? 1.0 : class_weight[static_cast<std::size_t>(l)];
+    total += row_weight[i];
+  }
+  const Tensor w = logits.dtype() == Dtype::float32
+                       ? from(std::vector<float>(row_weight.begin(), row_weight.end()), {n, 1})
+                       : from(row_weight, {n, 1});
+  const Tensor losses = -gather(log_softmax(logits, 1), 1, picked_labels) * w;  // [n, 1]
+  switch (options.reduction) {
+    case Reduction::mean:
+      return sum(losses) * (1.0 / total);  // total 0: NaN, as PyTorch
+    case Reduction::sum:
+      return sum(losses);
+    case Reduction::none:
+      return reshape(losses, {n});
+  }
+  return losses;
+}
+
+Tensor cross_entropy(const Tensor& logits, const Tensor& labels, const CrossEntropyOptions& options) {
+  TAPEGRAD_CHECK(labels.defined() && labels.dtype() == Dtype::int64, ShapeError,
+                 "cross_entropy: expected int64 labels, got ",
+                 labels.defined() ? std::string(name(labels.dtype())) : std::string("an undefined tensor"));
+  return cross_entropy(
+      logits,
+      std::span<const std::int64_t>(labels.data<std::int64_t>(), static_cast<std::size_t>(labels.numel())),
+      options);
 }
 
 Tensor nll_loss(const Tensor& log_probs, std::span<const std::int64_t> labels, Reduction reduction) {

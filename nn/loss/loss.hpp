@@ -56,6 +56,28 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 Tensor cross_entropy(const Tensor& logits, std::span<const std::int64_t> labels,
                      Reduction reduction = Reduction::mean);
 
+/// Options of the masked / weighted cross-entropy, PyTorch's CrossEntropyLoss arguments.
+struct CrossEntropyOptions {
+  Reduction reduction = Reduction::mean;
+  /// Rows whose label is ignore_index cost nothing and count nothing (padded positions of a batch of
+  /// sequences): their loss is 0 and mean divides by the weight of the other rows only.
+  std::int64_t ignore_index = -100;
+  /// Per-class weights [classes] of the logits' dtype, taken as constants; undefined means all 1. mean
+  /// then divides by the summed weights of the rows counted: Σ w[l_i] loss_i / Σ w[l_i], as PyTorch does.
+  Tensor weight{};
+};
+
+/// The masked / weighted cross-entropy: w[l_i] · −log softmax(logits)[i, l_i] per row, 0 for a row labelled
+/// ignore_index; built from log_softmax, gather and a constant weight per row. A mean over rows that are
+/// all ignored is 0/0 = NaN, as in PyTorch. Throws as cross_entropy does (a label that is neither
+/// ignore_index nor in [0, classes) is a DomainError), and ShapeError for a weight that is not [classes]
+/// of the logits' dtype. Example, a batch of padded sequences [b, t, 27] with labels −100 at pads:
+/// `nn::cross_entropy(reshape(logits, {-1, 27}), labels, {.ignore_index = -100})`.
+Tensor cross_entropy(const Tensor& logits, std::span<const std::int64_t> labels,
+                     const CrossEntropyOptions& options);
+/// The same with the labels as an int64 tensor of n elements (any shape, read row-major).
+Tensor cross_entropy(const Tensor& logits, const Tensor& labels, const CrossEntropyOptions& options = {});
+
 /// −log_probs[i, label_i] per row, for log-probabilities [n, classes] (a LogSoftmax's output); same
 /// checks as cross_entropy. cross_entropy(x, l) equals nll_loss(log_softmax(x, 1), l).
 Tensor nll_loss(const Tensor& log_probs, std::span<const std::int64_t> labels,

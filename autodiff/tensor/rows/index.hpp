@@ -94,6 +94,41 @@ struct Slice : OneInputRow {
   }
 };
 
+/// x seen as [outer, n, inner] around `axis`: y[o, j, :] = x[o, start + j, :] for j < length (a copy of a
+/// contiguous range of that axis: the gates of a recurrent cell, a time step of a batch-first sequence);
+/// dx[o, start + j, :] += g[o, j, :], and the rest of dx gets nothing.
+struct Narrow : OneInputRow {
+  static constexpr std::string_view name = "narrow";
+  struct Attrs {
+    std::size_t axis = 0;  // normalised and range-checked by the front end
+    std::int64_t start = 0, length = 0;
+  };
+  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
+    Shape s = in[0].shape();
+    s[r.axis] = r.length;
+    return s;
+  }
+  template <class T>
+  static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
+    const auto [outer, n, inner] = tapegrad::detail::split_at(in[0].shape(), r.axis);
+    const std::int64_t run = r.length * inner;
+    const T* x = in[0].data<T>() + r.start * inner;
+    T* y = out.data<T>();
+    for (std::int64_t o = 0; o < outer; ++o) std::copy_n(x + o * n * inner, run, y + o * run);
+  }
+  template <class T>
+  static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& /*out*/, const T* g,
+                       const std::array<T*, 1>& grads) {
+    const auto [outer, n, inner] = tapegrad::detail::split_at(in[0].shape(), r.axis);
+    const std::int64_t run = r.length * inner;
+    for (std::int64_t o = 0; o < outer; ++o) {
+      T* __restrict gx = grads[0] + o * n * inner + r.start * inner;
+      const T* __restrict gy = g + o * run;
+      for (std::int64_t i = 0; i < run; ++i) gx[i] += gy[i];
+    }
+  }
+};
+
 /// x seen as [outer, n, inner] around `axis`: y[o, j, :] = x[o, indices[j], :], so y has x's shape with
 /// that axis of size indices.size(); dx[o, indices[j], :] += g[o, j, :] (a repeated index accumulates).
 struct IndexSelect : OneInputRow {
@@ -175,6 +210,6 @@ struct Gather : OneInputRow {
   }
 };
 
-using IndexOps = std::tuple<Slice, IndexSelect, Gather>;
+using IndexOps = std::tuple<Slice, Narrow, IndexSelect, Gather>;
 
 }  // namespace tapegrad::ops::tensor

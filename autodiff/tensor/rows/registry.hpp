@@ -10,6 +10,7 @@
 
 #include "tapegrad/autodiff/core/type_list.hpp"
 #include "tapegrad/autodiff/tensor/rows/elementwise.hpp"
+#include "tapegrad/autodiff/tensor/rows/embedding.hpp"
 #include "tapegrad/autodiff/tensor/rows/index.hpp"
 #include "tapegrad/autodiff/tensor/rows/linear.hpp"
 #include "tapegrad/autodiff/tensor/rows/matmul.hpp"
@@ -22,7 +23,7 @@ namespace tapegrad::ops::tensor {
 
 /// Every row of the tensor derivatives table.
 using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{},
-                                          SoftmaxOps{}, WhereOps{}, IndexOps{}, LinearOps{}));
+                                          SoftmaxOps{}, WhereOps{}, IndexOps{}, LinearOps{}, EmbeddingOps{}));
 
 /// True when Op has a row in TensorOps.
 template <class Op>

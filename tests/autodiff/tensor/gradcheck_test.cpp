@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -635,6 +636,61 @@ struct Cases<tops::LogSumExp> {
     return reduce_cases<tops::LogSumExp>(
         [](const Tensor& x, bool k) { return logsumexp(x, k); },
         [](const Tensor& x, std::int64_t a, bool k) { return logsumexp(x, a, k); });
+  }
+};
+
+template <>
+struct Cases<tops::Narrow> {
+  static std::vector<Case> get() {
+    const auto d = tops::Narrow::domain;
+    std::vector<Case> cases;
+    const auto add = [&](const Shape& s, std::int64_t axis, std::int64_t start, std::int64_t length) {
+      cases.push_back({tapegrad::to_string(s) + " axis " + std::to_string(axis) + " [" +
+                           std::to_string(start) + " +" + std::to_string(length) + "]",
+                       {{s, d}},
+                       [=](const Inputs& x) { return tapegrad::narrow(x[0], axis, start, length); }});
+    };
+    add({3, 8}, 1, 2, 2);  // one gate of four
+    add({3, 8}, -1, 6, 2);
+    add({4, 5}, 0, 1, 3);
+    add({2, 3, 4}, 1, 1, 2);
+    add({2, 3, 4}, 2, -3, 3);  // a negative start counts from the end
+    add({5}, 0, 0, 5);
+    // The four gates read back and recombined: every element reaches the output through one narrow.
+    cases.push_back({"[2, 8] in four chunks", {{{2, 8}, d}}, [](const Inputs& x) {
+                       using tapegrad::narrow;
+                       return narrow(x[0], 1, 0, 2) * narrow(x[0], 1, 2, 2) + narrow(x[0], 1, 4, 2) -
+                              tapegrad::tanh(narrow(x[0], 1, 6, 2));
+                     }});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::Embedding> {
+  static std::vector<Case> get() {
+    const auto d = tops::Embedding::domain;
+    using Idx = std::vector<std::int64_t>;
+    std::vector<Case> cases;
+    const auto add = [&](const std::string& label, const Shape& weight, Idx idx, const Shape& index_shape,
+                         std::optional<std::int64_t> pad) {
+      cases.push_back({label, {{weight, d}}, [=](const Inputs& x) {
+                         return tapegrad::embedding(tapegrad::from(idx, index_shape), x[0], pad);
+                       }});
+    };
+    add("[5, 3] by [4], a repeat", {5, 3}, {4, 0, 4, 2}, {4}, std::nullopt);
+    add("[5, 3] by [2, 3]", {5, 3}, {1, 2, 3, 0, 0, 4}, {2, 3}, std::nullopt);
+    add("[4, 2] by [] (one index)", {4, 2}, {3}, {}, std::nullopt);
+    add("[5, 3] by [2, 2, 2]", {5, 3}, {0, 1, 2, 3, 4, 3, 2, 1}, {2, 2, 2}, std::nullopt);
+    // With padding_idx the padding row gets no gradient; differences agree when its outputs are masked out
+    // (embedding_test.cpp checks that the row is read forward and gets exactly nothing backward).
+    cases.push_back(
+        {"[5, 3] padding_idx 0 matches the padding rows dropped", {{{5, 3}, d}}, [](const Inputs& x) {
+           const Tensor ids = tapegrad::from<std::int64_t>({1, 0, 3}, {3});
+           const Tensor mask = tapegrad::from<double>({1, 0, 1}, {3, 1});
+           return tapegrad::embedding(ids, x[0], 0) * mask;
+         }});
+    return cases;
   }
 };
 
