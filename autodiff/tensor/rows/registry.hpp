@@ -9,10 +9,13 @@
 #include <type_traits>
 
 #include "tapegrad/autodiff/core/type_list.hpp"
+#include "tapegrad/autodiff/tensor/rows/conv.hpp"
 #include "tapegrad/autodiff/tensor/rows/elementwise.hpp"
 #include "tapegrad/autodiff/tensor/rows/index.hpp"
 #include "tapegrad/autodiff/tensor/rows/linear.hpp"
 #include "tapegrad/autodiff/tensor/rows/matmul.hpp"
+#include "tapegrad/autodiff/tensor/rows/norm.hpp"
+#include "tapegrad/autodiff/tensor/rows/pool.hpp"
 #include "tapegrad/autodiff/tensor/rows/reduce.hpp"
 #include "tapegrad/autodiff/tensor/rows/shape.hpp"
 #include "tapegrad/autodiff/tensor/rows/softmax.hpp"
@@ -21,8 +24,9 @@
 namespace tapegrad::ops::tensor {
 
 /// Every row of the tensor derivatives table.
-using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{},
-                                          SoftmaxOps{}, WhereOps{}, IndexOps{}, LinearOps{}));
+using TensorOps =
+    decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{}, SoftmaxOps{}, WhereOps{},
+                            IndexOps{}, LinearOps{}, ConvOps{}, PoolOps{}, NormOps{}));
 
 /// True when Op has a row in TensorOps.
 template <class Op>
