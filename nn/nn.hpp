@@ -9,11 +9,16 @@
 // modules
 #include "tapegrad/nn/modules/activation.hpp"
 #include "tapegrad/nn/modules/activation_modules.hpp"
+#include "tapegrad/nn/modules/conv.hpp"
+#include "tapegrad/nn/modules/dropout.hpp"
+#include "tapegrad/nn/modules/flatten.hpp"
 #include "tapegrad/nn/modules/layer.hpp"
 #include "tapegrad/nn/modules/linear.hpp"
 #include "tapegrad/nn/modules/mlp.hpp"
 #include "tapegrad/nn/modules/module.hpp"
 #include "tapegrad/nn/modules/neuron.hpp"
+#include "tapegrad/nn/modules/norm.hpp"
+#include "tapegrad/nn/modules/pool.hpp"
 #include "tapegrad/nn/modules/sequential.hpp"
 
 // initialisation
@@ -35,6 +40,7 @@
 #include "tapegrad/nn/data/csv.hpp"
 #include "tapegrad/nn/data/dataloader.hpp"
 #include "tapegrad/nn/data/dataset.hpp"
+#include "tapegrad/nn/data/fashion_mnist.hpp"
 #include "tapegrad/nn/data/idx.hpp"
 #include "tapegrad/nn/data/shuffle.hpp"
 #include "tapegrad/nn/data/standardizer.hpp"
