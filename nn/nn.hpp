@@ -10,6 +10,9 @@
 #include "tapegrad/nn/modules/activation.hpp"
 #include "tapegrad/nn/modules/activation_modules.hpp"
 #include "tapegrad/nn/modules/embedding.hpp"
+#include "tapegrad/nn/modules/conv.hpp"
+#include "tapegrad/nn/modules/dropout.hpp"
+#include "tapegrad/nn/modules/flatten.hpp"
 #include "tapegrad/nn/modules/layer.hpp"
 #include "tapegrad/nn/modules/linear.hpp"
 #include "tapegrad/nn/modules/mlp.hpp"
@@ -17,6 +20,8 @@
 #include "tapegrad/nn/modules/neuron.hpp"
 #include "tapegrad/nn/modules/rnn.hpp"
 #include "tapegrad/nn/modules/rnn_cell.hpp"
+#include "tapegrad/nn/modules/norm.hpp"
+#include "tapegrad/nn/modules/pool.hpp"
 #include "tapegrad/nn/modules/sequential.hpp"
 
 // initialisation
@@ -38,6 +43,7 @@
 #include "tapegrad/nn/data/csv.hpp"
 #include "tapegrad/nn/data/dataloader.hpp"
 #include "tapegrad/nn/data/dataset.hpp"
+#include "tapegrad/nn/data/fashion_mnist.hpp"
 #include "tapegrad/nn/data/idx.hpp"
 #include "tapegrad/nn/data/shuffle.hpp"
 #include "tapegrad/nn/data/standardizer.hpp"

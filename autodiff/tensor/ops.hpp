@@ -5,9 +5,13 @@
 #pragma once
 
 #include "tapegrad/autodiff/tensor/compare.hpp"
+#include "tapegrad/autodiff/tensor/conv.hpp"
+#include "tapegrad/autodiff/tensor/dropout.hpp"
 #include "tapegrad/autodiff/tensor/elementwise.hpp"
 #include "tapegrad/autodiff/tensor/indexing.hpp"
 #include "tapegrad/autodiff/tensor/layout.hpp"
 #include "tapegrad/autodiff/tensor/linalg.hpp"
+#include "tapegrad/autodiff/tensor/norm.hpp"
+#include "tapegrad/autodiff/tensor/pool.hpp"
 #include "tapegrad/autodiff/tensor/reduce.hpp"
 #include "tapegrad/autodiff/tensor/softmax.hpp"

@@ -8,6 +8,7 @@
 
 #include "tapegrad/nn/io/file_error.hpp"
 #include "tapegrad/nn/io/file_io.hpp"
+#include "tapegrad/nn/io/gzip.hpp"
 
 namespace tapegrad::nn {
 
@@ -71,7 +72,7 @@ struct IdxFile {
 
 IdxFile open_idx(const std::filesystem::path& path, const char* op) {
   IdxFile f;
-  f.bytes = detail::read_whole_file(path, op);
+  f.bytes = detail::read_maybe_gzipped(path, op);  // `name` or `name.gz`, gzip or not
   const std::string name = path.string();
   const auto* b = reinterpret_cast<const unsigned char*>(f.bytes.data());
   TAPEGRAD_CHECK(f.bytes.size() >= 4, nn::FileError, op, ": ", name, " is truncated: ", f.bytes.size(),

@@ -13,6 +13,7 @@ void Module::check_new_name(std::string_view name) const {
                  ": a parameter or sub-module name must be non-empty and contain no '.', got '", name, "'");
   const auto same = [name](const auto& entry) { return entry.first == name; };
   TAPEGRAD_CHECK(std::none_of(parameters_.begin(), parameters_.end(), same) &&
+                     std::none_of(buffers_.begin(), buffers_.end(), same) &&
                      std::none_of(children_.begin(), children_.end(), same),
                  DomainError, type_name(), ": the name '", name, "' is already registered");
 }
@@ -22,6 +23,41 @@ std::size_t Module::register_parameter(std::string name, Tensor value) {
   value.requires_grad_(true);
   parameters_.emplace_back(std::move(name), std::move(value));
   return parameters_.size() - 1;
+}
+
+std::size_t Module::register_buffer(std::string name, Tensor value) {
+  check_new_name(name);
+  TAPEGRAD_CHECK(value.defined() && value.is_leaf() && !value.requires_grad(), TapeError, type_name(),
+                 ": buffer '", name, "' must be a defined leaf that does not require grad");
+  buffers_.emplace_back(std::move(name), std::move(value));
+  return buffers_.size() - 1;
+}
+
+void Module::collect_buffers(const std::string& prefix, NamedTensors& out) const {
+  for (const auto& entry : buffers_) {
+    const auto* impl = entry.second.impl_ptr();
+    const auto same = [impl](const auto& seen) { return seen.second.impl_ptr() == impl; };
+    if (std::none_of(out.begin(), out.end(), same)) out.emplace_back(prefix + entry.first, entry.second);
+  }
+  for (const auto& [name, child] : children_) child->collect_buffers(prefix + name + ".", out);
+}
+
+NamedTensors Module::named_buffers() const {
+  NamedTensors out;
+  collect_buffers("", out);
+  return out;
+}
+
+std::vector<Tensor> Module::buffers() const {
+  std::vector<Tensor> out;
+  for (auto& entry : named_buffers()) out.push_back(std::move(entry.second));
+  return out;
+}
+
+NamedTensors Module::state_dict() const {
+  NamedTensors out = named_parameters();
+  for (auto& entry : named_buffers()) out.push_back(std::move(entry));
+  return out;
 }
 
 void Module::collect(const std::string& prefix, NamedTensors& out) const {
@@ -118,6 +154,9 @@ void Module::print_tree(std::ostream& os, int indent) const {
   os << repr();
   for (std::size_t i = 0; i < parameters_.size(); ++i)
     os << (i == 0 ? "  " : ", ") << parameters_[i].first << ' ' << to_string(parameters_[i].second.shape());
+  for (std::size_t i = 0; i < buffers_.size(); ++i)
+    os << (i == 0 ? "  buffers: " : ", ") << buffers_[i].first << ' '
+       << to_string(buffers_[i].second.shape());
   for (const auto& [name, child] : children_) {
     os << '\n' << std::string(static_cast<std::size_t>(2 * (indent + 1)), ' ') << '(' << name << "): ";
     child->print_tree(os, indent + 1);

@@ -54,6 +54,15 @@ class Module {
   /// The same parameters with dotted names ("layers.0.weight"), for checkpoints and inspection. A
   /// tensor reachable by two paths (a shared sub-module) is listed once, under the first path.
   NamedTensors named_parameters() const;
+  /// Every buffer (non-trainable state such as batch norm's running statistics) of this module and its
+  /// descendants with dotted names, in the order of named_parameters(). Buffers have requires_grad false,
+  /// are not in parameters() (so optimizers never touch them) and are updated in place by forward().
+  NamedTensors named_buffers() const;
+  /// The buffers alone, in named order.
+  std::vector<Tensor> buffers() const;
+  /// What a checkpoint holds for this module: named_parameters() followed by named_buffers() (PyTorch's
+  /// state_dict). Example: `nn::save_checkpoint("model.tgc", net.state_dict(), opt.named_state());`
+  NamedTensors state_dict() const;
   /// Total number of parameter elements (weights and biases).
   std::int64_t num_parameters() const;
   /// The parameter at a dotted path. Throws DomainError naming the path when there is none.
@@ -87,6 +96,15 @@ class Module {
   /// the subclass reads it (parameter_at), so set_parameter() can replace it. Throws DomainError on an
   /// empty name, a name with '.', or a name already used; TapeError if value is not a leaf.
   std::size_t register_parameter(std::string name, Tensor value);
+  /// Adds a buffer under `name` (requires_grad stays false) and returns its slot (see buffer_at). Throws as
+  /// register_parameter does.
+  std::size_t register_buffer(std::string name, Tensor value);
+  /// The buffer in `slot`. Throws TapeError naming the module if it has no such slot (a moved-from module).
+  const Tensor& buffer_at(std::size_t slot) const {
+    if (slot >= buffers_.size()) [[unlikely]]
+      throw_moved_from();
+    return buffers_[slot].second;
+  }
   /// Adds a child module under `name` and returns it. Throws DomainError as register_parameter does.
   template <class M>
   std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
@@ -107,10 +125,12 @@ class Module {
   void check_new_name(std::string_view name) const;
   void collect(const std::string& prefix, NamedTensors& out) const;
   void collect(std::vector<Tensor>& out) const;
+  void collect_buffers(const std::string& prefix, NamedTensors& out) const;
   /// The module and own-parameter slot a dotted path names; DomainError naming `op` if none.
   std::pair<const Module*, std::size_t> locate(std::string_view dotted_name, std::string_view op) const;
 
   NamedTensors parameters_;
+  NamedTensors buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
 };

@@ -9,11 +9,14 @@
 #include <type_traits>
 
 #include "tapegrad/autodiff/core/type_list.hpp"
+#include "tapegrad/autodiff/tensor/rows/conv.hpp"
 #include "tapegrad/autodiff/tensor/rows/elementwise.hpp"
 #include "tapegrad/autodiff/tensor/rows/embedding.hpp"
 #include "tapegrad/autodiff/tensor/rows/index.hpp"
 #include "tapegrad/autodiff/tensor/rows/linear.hpp"
 #include "tapegrad/autodiff/tensor/rows/matmul.hpp"
+#include "tapegrad/autodiff/tensor/rows/norm.hpp"
+#include "tapegrad/autodiff/tensor/rows/pool.hpp"
 #include "tapegrad/autodiff/tensor/rows/reduce.hpp"
 #include "tapegrad/autodiff/tensor/rows/shape.hpp"
 #include "tapegrad/autodiff/tensor/rows/softmax.hpp"
@@ -22,8 +25,9 @@
 namespace tapegrad::ops::tensor {
 
 /// Every row of the tensor derivatives table.
-using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{},
-                                          SoftmaxOps{}, WhereOps{}, IndexOps{}, LinearOps{}, EmbeddingOps{}));
+using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{}, SoftmaxOps{},
+                                          WhereOps{}, IndexOps{}, LinearOps{}, EmbeddingOps{}, ConvOps{},
+                                          PoolOps{}, NormOps{}));
 
 /// True when Op has a row in TensorOps.
 template <class Op>

@@ -639,6 +639,154 @@ struct Cases<tops::LogSumExp> {
   }
 };
 
+// ---- convolution, pooling, normalisation
+// -------------------------------------------------------------------
+
+template <>
+struct Cases<tops::Conv2d> {
+  static std::vector<Case> get() {
+    const auto d = tops::Conv2d::domain;
+    using tapegrad::Conv2dParams;
+    std::vector<Case> cases;
+    const auto add = [&](std::string label, Shape x, Shape w, Conv2dParams p) {
+      cases.push_back({label + " x " + tapegrad::to_string(x) + " w " + tapegrad::to_string(w),
+                       {{x, d}, {w, d}, {{w[0]}, d}},
+                       [=](const Inputs& in) { return tapegrad::conv2d(in[0], in[1], in[2], p); }});
+    };
+    add("plain", {2, 2, 5, 4}, {3, 2, 3, 2}, {});
+    add("padding 1", {1, 2, 4, 4}, {2, 2, 3, 3}, {.padding = {1, 1}});
+    add("stride 2, padding [2, 1]", {2, 1, 6, 5}, {2, 1, 3, 3}, {.stride = {2, 2}, .padding = {2, 1}});
+    add("dilation 2", {1, 2, 6, 6}, {2, 2, 2, 3}, {.dilation = {2, 2}});
+    add("groups 2", {2, 4, 4, 3}, {6, 2, 2, 2}, {.padding = {1, 0}, .groups = 2});
+    add("depthwise", {1, 3, 4, 4}, {3, 1, 3, 3}, {.padding = {1, 1}, .groups = 3});
+    add("1x1 direct", {2, 3, 3, 2}, {4, 3, 1, 1}, {});
+    add("1x1 stride 2", {1, 3, 5, 5}, {2, 3, 1, 1}, {.stride = {2, 2}});
+    cases.push_back({"no bias", {{{2, 2, 4, 4}, d}, {{3, 2, 3, 3}, d}}, [](const Inputs& in) {
+                       return tapegrad::conv2d(in[0], in[1], {}, {.padding = {1, 1}});
+                     }});
+    cases.push_back({"constant input", {{{2, 2, 3, 3}, d}, {{2}, d}}, [](const Inputs& in) {
+                       tapegrad::Generator gen(5);
+                       const Tensor x = tapegrad::randn({1, 2, 4, 4}, gen, tapegrad::Dtype::float64);
+                       return tapegrad::conv2d(x, in[0], in[1]);
+                     }});
+    cases.push_back({"conv1d stride 2, padding 1, groups 2",
+                     {{{2, 4, 7}, d}, {{2, 2, 3}, d}, {{2}, d}},
+                     [](const Inputs& in) {
+                       return tapegrad::conv1d(in[0], in[1], in[2], {.stride = 2, .padding = 1, .groups = 2});
+                     }});
+    cases.push_back({"conv1d dilation 2", {{{1, 2, 8}, d}, {{3, 2, 2}, d}}, [](const Inputs& in) {
+                       return tapegrad::conv1d(in[0], in[1], {}, {.dilation = 2});
+                     }});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::MaxPool2d> {
+  static std::vector<Case> get() {
+    const auto d = tops::MaxPool2d::domain;
+    using tapegrad::Pool2dParams;
+    std::vector<Case> cases;
+    const auto add = [&](std::string label, Shape x, Pool2dParams p) {
+      cases.push_back({label + " " + tapegrad::to_string(x),
+                       {{x, d}},
+                       [=](const Inputs& in) { return tapegrad::max_pool2d(in[0], p); },
+                       all_apart});
+    };
+    add("2x2", {2, 2, 4, 4}, {});
+    add("2x2 odd size", {1, 2, 5, 3}, {});
+    add("3x3 stride 1 (overlapping)", {1, 1, 4, 5}, {.kernel_size = {3, 3}, .stride = {1, 1}});
+    add("3x2 stride [2, 1] padding 1", {1, 2, 5, 4},
+        {.kernel_size = {3, 2}, .stride = {2, 1}, .padding = {1, 1}});
+    add("3-D input", {2, 4, 4}, {});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::AvgPool2d> {
+  static std::vector<Case> get() {
+    const auto d = tops::AvgPool2d::domain;
+    using tapegrad::Pool2dParams;
+    std::vector<Case> cases;
+    const auto add = [&](std::string label, Shape x, Pool2dParams p) {
+      cases.push_back({label + " " + tapegrad::to_string(x), {{x, d}}, [=](const Inputs& in) {
+                         return tapegrad::avg_pool2d(in[0], p);
+                       }});
+    };
+    add("2x2", {2, 2, 4, 4}, {});
+    add("3x3 stride 1", {1, 1, 4, 5}, {.kernel_size = {3, 3}, .stride = {1, 1}});
+    add("3x3 stride 2 padding 1", {1, 2, 5, 5}, {.kernel_size = {3, 3}, .stride = {2, 2}, .padding = {1, 1}});
+    add("padding 1, count_include_pad false", {1, 1, 4, 4},
+        {.kernel_size = {2, 2}, .stride = {1, 1}, .padding = {1, 1}, .count_include_pad = false});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::AdaptiveAvgPool2d> {
+  static std::vector<Case> get() {
+    const auto d = tops::AdaptiveAvgPool2d::domain;
+    std::vector<Case> cases;
+    const auto add = [&](Shape x, std::array<std::int64_t, 2> out) {
+      cases.push_back(
+          {tapegrad::to_string(x) + " to " + std::to_string(out[0]) + "x" + std::to_string(out[1]),
+           {{x, d}},
+           [=](const Inputs& in) { return tapegrad::adaptive_avg_pool2d(in[0], out); }});
+    };
+    add({2, 3, 4, 4}, {1, 1});  // global average pooling
+    add({1, 2, 5, 7}, {2, 3});  // uneven, overlapping cells
+    add({1, 1, 2, 3}, {3, 4});  // output larger than the input
+    add({2, 4, 4}, {2, 2});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::BatchNorm> {
+  static std::vector<Case> get() {
+    const auto d = tops::BatchNorm::domain;
+    std::vector<Case> cases;
+    for (const Shape& s : {Shape{4, 3}, Shape{2, 3, 2, 2}, Shape{3, 2, 5}})
+      cases.push_back(
+          {"training " + tapegrad::to_string(s), {{s, d}, {{s[1]}, d}, {{s[1]}, d}}, [](const Inputs& in) {
+             return tapegrad::batch_norm(in[0], {}, {}, in[1], in[2], true);
+           }});
+    cases.push_back({"training, running stats, no affine", {{{3, 2, 2, 2}, d}}, [](const Inputs& in) {
+                       const Tensor rm = tapegrad::zeros({2}, tapegrad::Dtype::float64);
+                       const Tensor rv = tapegrad::ones({2}, tapegrad::Dtype::float64);
+                       return tapegrad::batch_norm(in[0], rm, rv, {}, {}, true, 0.1, 1e-3);
+                     }});
+    cases.push_back(
+        {"evaluation [2, 3, 2, 2]", {{{2, 3, 2, 2}, d}, {{3}, d}, {{3}, d}}, [](const Inputs& in) {
+           const Tensor rm = tapegrad::from<double>({0.5, -0.25, 0.1}, {3});
+           const Tensor rv = tapegrad::from<double>({1.5, 0.75, 2.0}, {3});
+           return tapegrad::batch_norm(in[0], rm, rv, in[1], in[2], false);
+         }});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::LayerNorm> {
+  static std::vector<Case> get() {
+    const auto d = tops::LayerNorm::domain;
+    return {
+        {"[3, 5] over [5]",
+         {{{3, 5}, d}, {{5}, d}, {{5}, d}},
+         [](const Inputs& in) { return tapegrad::layer_norm(in[0], {5}, in[1], in[2]); }},
+        {"[2, 3, 4] over [3, 4]",
+         {{{2, 3, 4}, d}, {{3, 4}, d}, {{3, 4}, d}},
+         [](const Inputs& in) {
+           return tapegrad::layer_norm(in[0], {3, 4}, in[1], in[2]);
+         }},
+        {"[4, 6] no affine, eps 1e-3",
+         {{{4, 6}, d}},
+         [](const Inputs& in) { return tapegrad::layer_norm(in[0], {6}, {}, {}, 1e-3); }},
+    };
+  }
+};
+
 template <>
 struct Cases<tops::Narrow> {
   static std::vector<Case> get() {
