@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstddef>
 #include <ostream>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -27,6 +28,7 @@
 #include "tapegrad/autodiff/ops/registry.hpp"
 #include "tapegrad/autodiff/scalar/expression.hpp"
 #include "tapegrad/autodiff/scalar/var.hpp"
+#include "tapegrad/autodiff/tape/anomaly.hpp"
 
 namespace tapegrad {
 
