@@ -196,6 +196,60 @@ struct Chain {
   }
 };
 
+// ---- second order: a logistic-regression log-likelihood in 100 weights, for dense Hessians ----------
+// l(w) = sum_i y_i z_i - log(1 + e^z_i), z_i = x_i . w, over 500 fixed points x_i ~ U(-1, 1)^100 with
+// labels y_i drawn from the model at a fixed w*. Not an anchors problem: bench/anchors/second_order.cpp
+// times it for tapegrad, Stan and CoDiPack from this one definition.
+struct Logistic {
+  static constexpr std::string_view name = "Logistic";
+  static constexpr int n = 100;
+  static constexpr int points = 500;
+
+  struct Data {
+    std::vector<double> x;  // points x n, row-major
+    std::vector<double> y;  // 0 or 1
+  };
+  static const Data& data() {
+    static const Data d = [] {
+      Data out;
+      std::mt19937_64 rng(778);
+      std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+      out.x.resize(static_cast<std::size_t>(points) * n);
+      for (double& v : out.x) v = uniform(rng);
+      out.y.resize(points);
+      for (std::size_t i = 0; i < out.y.size(); ++i) {
+        double z = 0.0;
+        for (std::size_t j = 0; j < n; ++j) z += out.x[i * n + j] * (j % 2 == 0 ? 0.2 : -0.1);
+        out.y[i] = uniform(rng) < 2.0 / (1.0 + std::exp(-z)) - 1.0 ? 1.0 : 0.0;
+      }
+      return out;
+    }();
+    return d;
+  }
+
+  static std::vector<double> inputs() {
+    auto rng = input_rng(5);
+    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+    std::vector<double> w(n);
+    for (double& v : w) v = 0.1 * uniform(rng);
+    return w;
+  }
+
+  template <class T>
+  T operator()(const T* w) const {
+    using std::exp;
+    using std::log;
+    const Data& d = data();
+    T loglik = 0.0;
+    for (std::size_t i = 0; i < points; ++i) {
+      T z = 0.0;
+      for (std::size_t j = 0; j < n; ++j) z += d.x[i * n + j] * w[j];
+      loglik += d.y[i] * z - log(1.0 + exp(z));
+    }
+    return loglik;
+  }
+};
+
 // ---- counting elementary operations -----------------------------------------------------------------
 // "Bytes per op" and "ns per op" divide by the number of elementary operations (+ - * / unary minus,
 // compound assignments, and each function call), counted as the anchors count them: run the problem

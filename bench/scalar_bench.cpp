@@ -7,7 +7,11 @@
 //   BM_Baseline_<P>_HandAdjoint  f(x) and its gradient, hand-written (hand_adjoints.hpp)
 //   BM_Var_<P>_Record            tapegrad: clear + record only (to split recording from the sweep)
 //   BM_Var_<P>_Gradient          tapegrad: clear + record + backward + read the gradient
-// and BM_Var_Op_<op> for each op of the unary derivatives table.
+//   BM_Dual_<P>_Hvp              tapegrad: Hessian-vector product (Dual<Var>, forward-over-reverse):
+//                                clear + record + one backward + read H v and the gradient
+// plus BM_Dual_Logistic_Hessian (the dense 100 x 100 Hessian of a logistic log-likelihood, with
+// BM_Var_Logistic_Gradient and BM_Baseline_Logistic_Primal beside it), and BM_Var_Op_<op> for each op
+// of the unary derivatives table.
 // The figures we publish are ratios taken in one run: bench/ratios.py runs this binary and prints them.
 #include <benchmark/benchmark.h>
 
@@ -15,6 +19,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -126,6 +131,117 @@ void var_record(benchmark::State& state, HandAdjoint adjoint) {
   tape_counters(state, run.tape(), count_ops<P>());
 }
 
+/// One Hessian-vector product the steady-state way (as VarGradient): inputs Dual<Var>(x_i, v_i), one
+/// reverse sweep from the output's tangent; the values' adjoints are H v, the tangents' the gradient.
+template <class P>
+class DualHvp {
+ public:
+  DualHvp() : in_(P::inputs()), v_(in_.size()), x_(in_.size()), hv_(in_.size()), g_(in_.size()) {
+    std::mt19937_64 rng(99);
+    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+    for (double& d : v_) d = uniform(rng);
+  }
+  double hvp() {
+    tape_.clear();
+    for (std::size_t i = 0; i < in_.size(); ++i) x_[i] = Dual<Var>(Var(in_[i]), Var(v_[i]));
+    const Dual<Var> y = P{}(x_.data());
+    y.tangent().backward();
+    for (std::size_t i = 0; i < x_.size(); ++i) {
+      hv_[i] = x_[i].value().grad();
+      g_[i] = x_[i].tangent().grad();
+    }
+    return y.value().value();
+  }
+  const std::vector<double>& hv() const { return hv_; }
+  const std::vector<double>& grad() const { return g_; }
+  const std::vector<double>& inputs() const { return in_; }
+  const std::vector<double>& direction() const { return v_; }
+  const Tape& tape() const { return tape_; }
+
+ private:
+  Tape tape_;
+  std::vector<double> in_, v_;
+  std::vector<Dual<Var>> x_;
+  std::vector<double> hv_, g_;
+};
+
+/// Checks H v against central differences of the hand adjoint along v, and the gradient against it.
+template <class P>
+bool check_hvp(benchmark::State& state, DualHvp<P>& run, HandAdjoint adjoint) {
+  const std::size_t n = run.inputs().size();
+  std::vector<double> ref(n), up(n), down(n), x(n);
+  adjoint(run.inputs().data(), ref.data());
+  const double h = 1e-5;
+  for (std::size_t i = 0; i < n; ++i) x[i] = run.inputs()[i] + h * run.direction()[i];
+  adjoint(x.data(), up.data());
+  for (std::size_t i = 0; i < n; ++i) x[i] = run.inputs()[i] - h * run.direction()[i];
+  adjoint(x.data(), down.data());
+  std::vector<double> numeric(n);
+  for (std::size_t i = 0; i < n; ++i) numeric[i] = (up[i] - down[i]) / (2 * h);
+  run.hvp();
+  const double err_g = relative_error(run.grad(), ref), err_h = relative_error(run.hv(), numeric);
+  if (err_g < 1e-10 && err_h < 1e-6) return true;
+  state.SkipWithError(("hvp differs: gradient error " + std::to_string(err_g) + ", H v error " +
+                       std::to_string(err_h) + " against differences of the hand adjoint")
+                          .c_str());
+  return false;
+}
+
+template <class P>
+void dual_hvp(benchmark::State& state, HandAdjoint adjoint) {
+  DualHvp<P> run;
+  if (!check_hvp(state, run, adjoint)) return;
+  for (auto _ : state) {
+    double f = run.hvp();
+    benchmark::DoNotOptimize(f);
+    benchmark::DoNotOptimize(run.hv().data());
+  }
+  tape_counters(state, run.tape(), count_ops<P>());
+}
+
+void logistic_primal(benchmark::State& state) {
+  const std::vector<double> w = Logistic::inputs();
+  for (auto _ : state) {
+    double f = Logistic{}(w.data());
+    benchmark::DoNotOptimize(f);
+  }
+}
+
+void logistic_gradient(benchmark::State& state) {
+  VarGradient<Logistic> run;
+  for (auto _ : state) {
+    double f = run.gradient();
+    benchmark::DoNotOptimize(f);
+  }
+}
+
+/// The dense Hessian through the public driver, checked first against the closed form
+/// -X^T diag(s (1 - s)) X.
+void logistic_hessian(benchmark::State& state) {
+  const std::vector<double> w = Logistic::inputs();
+  const auto f = [](const auto& x) { return Logistic{}(x.data()); };
+  const HessianResult first = hessian(f, w);
+  const Logistic::Data& d = Logistic::data();
+  constexpr std::size_t n = Logistic::n;
+  std::vector<double> expected(n * n, 0.0);
+  for (std::size_t i = 0; i < Logistic::points; ++i) {
+    double z = 0.0;
+    for (std::size_t j = 0; j < n; ++j) z += d.x[i * n + j] * w[j];
+    const double s = 1.0 / (1.0 + std::exp(-z)), c = s * (1.0 - s);
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t b = 0; b < n; ++b) expected[a * n + b] -= d.x[i * n + a] * c * d.x[i * n + b];
+  }
+  const double err = relative_error(first.hessian, expected);
+  if (err > 1e-12) {
+    state.SkipWithError(("Hessian differs from the closed form: " + std::to_string(err)).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    HessianResult r = hessian(f, w);
+    benchmark::DoNotOptimize(r.hessian.data());
+  }
+}
+
 template <class P>
 void register_problem(HandAdjoint adjoint) {
   const std::string name(P::name);
@@ -133,6 +249,7 @@ void register_problem(HandAdjoint adjoint) {
   benchmark::RegisterBenchmark(("BM_Baseline_" + name + "_HandAdjoint").c_str(), hand_adjoint<P>, adjoint);
   benchmark::RegisterBenchmark(("BM_Var_" + name + "_Record").c_str(), var_record<P>, adjoint);
   benchmark::RegisterBenchmark(("BM_Var_" + name + "_Gradient").c_str(), var_gradient<P>, adjoint);
+  benchmark::RegisterBenchmark(("BM_Dual_" + name + "_Hvp").c_str(), dual_hvp<P>, adjoint);
 }
 
 // ---- per-op: record + backward of 1000 statements acc = acc + op(x + offset_i) ---------------------
@@ -169,6 +286,9 @@ void register_ops(std::tuple<Ops...>*) {
   register_problem<DenseTanh>(dense_tanh_adjoint);
   register_problem<Advection>(advection_adjoint);
   register_problem<Chain>(chain_adjoint);
+  benchmark::RegisterBenchmark("BM_Baseline_Logistic_Primal", logistic_primal);
+  benchmark::RegisterBenchmark("BM_Var_Logistic_Gradient", logistic_gradient);
+  benchmark::RegisterBenchmark("BM_Dual_Logistic_Hessian", logistic_hessian);
   register_ops(static_cast<ops::UnaryOps*>(nullptr));
   return true;
 }();

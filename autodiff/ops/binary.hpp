@@ -6,6 +6,8 @@
 // Ties and kinks: min/max split the gradient evenly at a == b (so max(x, x) has derivative 1);
 // see docs/derivatives.md for the whole table.
 // The rows are templates over the floating type, so the elementwise tensor rows reuse them for float too.
+// Second derivatives (forward/dual.hpp, for Hessians): d_aa, d_ab, d_bb (d_ab = d_ba), given the
+// arguments and y; a row whose second derivatives are all zero says `second_is_zero = true` instead.
 #pragma once
 
 #include <cmath>
@@ -26,6 +28,7 @@ struct Add {
   template <class T> static T forward(T a, T b) noexcept { return a + b; }
   template <class T> static T d_a(T, T, T) noexcept { return T{1}; }
   template <class T> static T d_b(T, T, T) noexcept { return T{1}; }
+  static constexpr bool second_is_zero = true;
 };
 
 struct Sub {
@@ -35,6 +38,7 @@ struct Sub {
   template <class T> static T forward(T a, T b) noexcept { return a - b; }
   template <class T> static T d_a(T, T, T) noexcept { return T{1}; }
   template <class T> static T d_b(T, T, T) noexcept { return T{-1}; }
+  static constexpr bool second_is_zero = true;
 };
 
 struct Mul {
@@ -44,6 +48,9 @@ struct Mul {
   template <class T> static T forward(T a, T b) noexcept { return a * b; }
   template <class T> static T d_a(T, T b, T) noexcept { return b; }
   template <class T> static T d_b(T a, T, T) noexcept { return a; }
+  template <class T> static T d_aa(T, T, T) noexcept { return T{0}; }
+  template <class T> static T d_ab(T, T, T) noexcept { return T{1}; }
+  template <class T> static T d_bb(T, T, T) noexcept { return T{0}; }
 };
 
 struct Div {
@@ -53,6 +60,9 @@ struct Div {
   template <class T> static T forward(T a, T b) noexcept { return a / b; }
   template <class T> static T d_a(T, T b, T) noexcept { return T{1} / b; }
   template <class T> static T d_b(T, T b, T y) noexcept { return -y / b; }
+  template <class T> static T d_aa(T, T, T) noexcept { return T{0}; }
+  template <class T> static T d_ab(T, T b, T) noexcept { return T{-1} / (b * b); }
+  template <class T> static T d_bb(T, T b, T y) noexcept { return T{2} * y / (b * b); }
 };
 
 /// d/da a^b = b a^(b-1) (not b y / a, which is 0/0 at a = 0), and exactly 0 when b == 0 (a^0 is
@@ -69,6 +79,15 @@ struct Pow {
   }
   template <class T> static T d_b(T a, T b, T y) noexcept {
     return (a == T{0} && b >= T{0}) ? T{0} : y * std::log(a);
+  }
+  template <class T> static T d_aa(T a, T b, T) noexcept {
+    return (b == T{0} || b == T{1}) ? T{0} : b * (b - T{1}) * std::pow(a, b - T{2});
+  }
+  template <class T> static T d_ab(T a, T b, T) noexcept {
+    return a == T{0} ? T{0} : std::pow(a, b - T{1}) * (T{1} + b * std::log(a));
+  }
+  template <class T> static T d_bb(T a, T b, T y) noexcept {
+    return (a == T{0} && b >= T{0}) ? T{0} : y * std::log(a) * std::log(a);
   }
 };
 
@@ -87,6 +106,18 @@ struct Atan2 {
     const T r2 = a * a + b * b;
     return r2 == T{0} ? T{0} : -a / r2;
   }
+  template <class T> static T d_aa(T a, T b, T) noexcept {
+    const T r2 = a * a + b * b;
+    return r2 == T{0} ? T{0} : T{-2} * a * b / (r2 * r2);
+  }
+  template <class T> static T d_ab(T a, T b, T) noexcept {
+    const T r2 = a * a + b * b;
+    return r2 == T{0} ? T{0} : (a * a - b * b) / (r2 * r2);
+  }
+  template <class T> static T d_bb(T a, T b, T) noexcept {
+    const T r2 = a * a + b * b;
+    return r2 == T{0} ? T{0} : T{2} * a * b / (r2 * r2);
+  }
 };
 
 /// hypot(a, b) = sqrt(a^2 + b^2) without overflow; at the origin (a cone's tip) both partials are 0.
@@ -97,6 +128,9 @@ struct Hypot {
   template <class T> static T forward(T a, T b) noexcept { return std::hypot(a, b); }
   template <class T> static T d_a(T a, T, T y) noexcept { return y == T{0} ? T{0} : a / y; }
   template <class T> static T d_b(T, T b, T y) noexcept { return y == T{0} ? T{0} : b / y; }
+  template <class T> static T d_aa(T, T b, T y) noexcept { return y == T{0} ? T{0} : b * b / (y * y * y); }
+  template <class T> static T d_ab(T a, T b, T y) noexcept { return y == T{0} ? T{0} : -a * b / (y * y * y); }
+  template <class T> static T d_bb(T a, T, T y) noexcept { return y == T{0} ? T{0} : a * a / (y * y * y); }
 };
 
 /// std::min(a, b) = (b < a) ? b : a; the gradient goes to the argument returned, halved at a tie.
@@ -107,6 +141,7 @@ struct Min {
   template <class T> static T forward(T a, T b) noexcept { return (b < a) ? b : a; }
   template <class T> static T d_a(T a, T b, T) noexcept { return (b < a) ? T{0} : (a == b ? T{0.5} : T{1}); }
   template <class T> static T d_b(T a, T b, T) noexcept { return (b < a) ? T{1} : (a == b ? T{0.5} : T{0}); }
+  static constexpr bool second_is_zero = true;
 };
 
 /// std::max(a, b) = (a < b) ? b : a; the gradient goes to the argument returned, halved at a tie.
@@ -117,6 +152,7 @@ struct Max {
   template <class T> static T forward(T a, T b) noexcept { return (a < b) ? b : a; }
   template <class T> static T d_a(T a, T b, T) noexcept { return (a < b) ? T{0} : (a == b ? T{0.5} : T{1}); }
   template <class T> static T d_b(T a, T b, T) noexcept { return (a < b) ? T{1} : (a == b ? T{0.5} : T{0}); }
+  static constexpr bool second_is_zero = true;
 };
 
 /// std::fmin ignores a NaN argument; the gradient follows the argument it returns, halved at a tie.
@@ -131,6 +167,7 @@ struct Fmin {
     return a < b ? T{1} : (a == b ? T{0.5} : T{0});
   }
   template <class T> static T d_b(T a, T b, T y) noexcept { return d_a(b, a, y); }
+  static constexpr bool second_is_zero = true;
 };
 
 /// std::fmax ignores a NaN argument; the gradient follows the argument it returns, halved at a tie.
@@ -145,6 +182,7 @@ struct Fmax {
     return a > b ? T{1} : (a == b ? T{0.5} : T{0});
   }
   template <class T> static T d_b(T a, T b, T y) noexcept { return d_a(b, a, y); }
+  static constexpr bool second_is_zero = true;
 };
 
 /// Every two-argument op; see UnaryOps.
@@ -158,6 +196,12 @@ struct Fma {
   template <class T> static T d_a(T, T b, T, T) noexcept { return b; }
   template <class T> static T d_b(T a, T, T, T) noexcept { return a; }
   template <class T> static T d_c(T, T, T, T) noexcept { return T{1}; }
+  template <class T> static T d_aa(T, T, T, T) noexcept { return T{0}; }
+  template <class T> static T d_ab(T, T, T, T) noexcept { return T{1}; }
+  template <class T> static T d_ac(T, T, T, T) noexcept { return T{0}; }
+  template <class T> static T d_bb(T, T, T, T) noexcept { return T{0}; }
+  template <class T> static T d_bc(T, T, T, T) noexcept { return T{0}; }
+  template <class T> static T d_cc(T, T, T, T) noexcept { return T{0}; }
 };
 
 /// Every three-argument op; see UnaryOps.

@@ -4,6 +4,9 @@
 // domain gradcheck samples, the forward value exactly as <cmath> computes it, and the local derivative
 // dy/dx given the input x and the already computed result y (reusing y saves a libm call: exp, tanh,
 // sigmoid). Choices at kinks are written beside the formula and collected in docs/derivatives.md.
+// `second` is d2y/dx2 given x and y, for Hessians (forward/dual.hpp); a row whose second derivative is
+// zero wherever it exists (piecewise linear: neg, abs, relu, the rounding functions) says
+// `second_is_zero = true` instead, so forward-over-reverse records no term for it.
 // forward and derivative are templates over the floating type, so the elementwise tensor rows
 // (tensor/rows/elementwise.hpp) reuse them for float and double; Var instantiates them for double only.
 #pragma once
@@ -26,6 +29,7 @@ struct Neg {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return -x; }
   template <class T> static T derivative(T, T) noexcept { return T{-1}; }
+  static constexpr bool second_is_zero = true;
 };
 
 struct Sin {
@@ -33,6 +37,7 @@ struct Sin {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::sin(x); }
   template <class T> static T derivative(T x, T) noexcept { return std::cos(x); }
+  template <class T> static T second(T, T y) noexcept { return -y; }
 };
 
 struct Cos {
@@ -40,6 +45,7 @@ struct Cos {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::cos(x); }
   template <class T> static T derivative(T x, T) noexcept { return -std::sin(x); }
+  template <class T> static T second(T, T y) noexcept { return -y; }
 };
 
 struct Tan {
@@ -47,6 +53,7 @@ struct Tan {
   static constexpr Domain domain{-1.2, 1.2};
   template <class T> static T forward(T x) noexcept { return std::tan(x); }
   template <class T> static T derivative(T, T y) noexcept { return T{1} + y * y; }  // sec^2 = 1 + tan^2
+  template <class T> static T second(T, T y) noexcept { return T{2} * y * (T{1} + y * y); }
 };
 
 struct Asin {
@@ -54,6 +61,7 @@ struct Asin {
   static constexpr Domain domain{-0.9, 0.9};
   template <class T> static T forward(T x) noexcept { return std::asin(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / std::sqrt(T{1} - x * x); }
+  template <class T> static T second(T x, T) noexcept { return x / ((T{1} - x * x) * std::sqrt(T{1} - x * x)); }
 };
 
 struct Acos {
@@ -61,6 +69,7 @@ struct Acos {
   static constexpr Domain domain{-0.9, 0.9};
   template <class T> static T forward(T x) noexcept { return std::acos(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{-1} / std::sqrt(T{1} - x * x); }
+  template <class T> static T second(T x, T) noexcept { return -x / ((T{1} - x * x) * std::sqrt(T{1} - x * x)); }
 };
 
 struct Atan {
@@ -68,6 +77,7 @@ struct Atan {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::atan(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / (T{1} + x * x); }
+  template <class T> static T second(T x, T) noexcept { return T{-2} * x / ((T{1} + x * x) * (T{1} + x * x)); }
 };
 
 struct Sinh {
@@ -75,6 +85,7 @@ struct Sinh {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::sinh(x); }
   template <class T> static T derivative(T x, T) noexcept { return std::cosh(x); }
+  template <class T> static T second(T, T y) noexcept { return y; }
 };
 
 struct Cosh {
@@ -82,6 +93,7 @@ struct Cosh {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::cosh(x); }
   template <class T> static T derivative(T x, T) noexcept { return std::sinh(x); }
+  template <class T> static T second(T, T y) noexcept { return y; }
 };
 
 /// The backward reuses y, because 1 - y^2 is cheaper than calling tanh or cosh again.
@@ -90,6 +102,7 @@ struct Tanh {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::tanh(x); }
   template <class T> static T derivative(T, T y) noexcept { return T{1} - y * y; }
+  template <class T> static T second(T, T y) noexcept { return T{-2} * y * (T{1} - y * y); }
 };
 
 struct Asinh {
@@ -97,6 +110,7 @@ struct Asinh {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::asinh(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / std::sqrt(x * x + T{1}); }
+  template <class T> static T second(T x, T) noexcept { return -x / ((x * x + T{1}) * std::sqrt(x * x + T{1})); }
 };
 
 struct Acosh {
@@ -104,6 +118,7 @@ struct Acosh {
   static constexpr Domain domain{1.1, 4.0};
   template <class T> static T forward(T x) noexcept { return std::acosh(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / std::sqrt(x * x - T{1}); }
+  template <class T> static T second(T x, T) noexcept { return -x / ((x * x - T{1}) * std::sqrt(x * x - T{1})); }
 };
 
 struct Atanh {
@@ -111,6 +126,7 @@ struct Atanh {
   static constexpr Domain domain{-0.9, 0.9};
   template <class T> static T forward(T x) noexcept { return std::atanh(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / (T{1} - x * x); }
+  template <class T> static T second(T x, T) noexcept { return T{2} * x / ((T{1} - x * x) * (T{1} - x * x)); }
 };
 
 struct Exp {
@@ -118,6 +134,7 @@ struct Exp {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::exp(x); }
   template <class T> static T derivative(T, T y) noexcept { return y; }
+  template <class T> static T second(T, T y) noexcept { return y; }
 };
 
 struct Exp2 {
@@ -125,6 +142,7 @@ struct Exp2 {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::exp2(x); }
   template <class T> static T derivative(T, T y) noexcept { return y * std::numbers::ln2_v<T>; }
+  template <class T> static T second(T, T y) noexcept { return y * std::numbers::ln2_v<T> * std::numbers::ln2_v<T>; }
 };
 
 struct Expm1 {
@@ -132,6 +150,7 @@ struct Expm1 {
   static constexpr Domain domain{};
   template <class T> static T forward(T x) noexcept { return std::expm1(x); }
   template <class T> static T derivative(T, T y) noexcept { return y + T{1}; }
+  template <class T> static T second(T, T y) noexcept { return y + T{1}; }
 };
 
 struct Log {
@@ -139,6 +158,7 @@ struct Log {
   static constexpr Domain domain{0.1, 5.0};
   template <class T> static T forward(T x) noexcept { return std::log(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / x; }
+  template <class T> static T second(T x, T) noexcept { return T{-1} / (x * x); }
 };
 
 struct Log2 {
@@ -146,6 +166,7 @@ struct Log2 {
   static constexpr Domain domain{0.1, 5.0};
   template <class T> static T forward(T x) noexcept { return std::log2(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / (x * std::numbers::ln2_v<T>); }
+  template <class T> static T second(T x, T) noexcept { return T{-1} / (x * x * std::numbers::ln2_v<T>); }
 };
 
 struct Log10 {
@@ -153,6 +174,7 @@ struct Log10 {
   static constexpr Domain domain{0.1, 5.0};
   template <class T> static T forward(T x) noexcept { return std::log10(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / (x * std::numbers::ln10_v<T>); }
+  template <class T> static T second(T x, T) noexcept { return T{-1} / (x * x * std::numbers::ln10_v<T>); }
 };
 
 struct Log1p {
@@ -160,6 +182,7 @@ struct Log1p {
   static constexpr Domain domain{-0.9, 5.0};
   template <class T> static T forward(T x) noexcept { return std::log1p(x); }
   template <class T> static T derivative(T x, T) noexcept { return T{1} / (T{1} + x); }
+  template <class T> static T second(T x, T) noexcept { return T{-1} / ((T{1} + x) * (T{1} + x)); }
 };
 
 /// sqrt'(0) = +inf, the true one-sided limit, for -0.0 too (0.5 / -0.0 would be -inf, hence the fabs:
@@ -170,6 +193,7 @@ struct Sqrt {
   static constexpr Domain domain{0.1, 5.0};
   template <class T> static T forward(T x) noexcept { return std::sqrt(x); }
   template <class T> static T derivative(T, T y) noexcept { return T{0.5} / std::fabs(y); }
+  template <class T> static T second(T, T y) noexcept { return T{-0.25} / (y * y * std::fabs(y)); }
 };
 
 /// cbrt'(0) = +inf, as for sqrt.
@@ -178,6 +202,7 @@ struct Cbrt {
   static constexpr Domain domain{-3.0, 3.0, kOnlyAtZero};
   template <class T> static T forward(T x) noexcept { return std::cbrt(x); }
   template <class T> static T derivative(T, T y) noexcept { return T{1} / (T{3} * y * y); }
+  template <class T> static T second(T, T y) noexcept { return T{-2} / (T{9} * y * y * y * y * y); }
 };
 
 /// abs'(0) = 0: the subgradient of smallest norm, as PyTorch chooses. fabs is the same op.
@@ -188,6 +213,7 @@ struct Abs {
   template <class T> static T derivative(T x, T) noexcept {
     return x > T{0} ? T{1} : (x < T{0} ? T{-1} : T{0});
   }
+  static constexpr bool second_is_zero = true;
 };
 
 struct Erf {
@@ -197,6 +223,7 @@ struct Erf {
   template <class T> static T derivative(T x, T) noexcept {
     return T{2} * std::numbers::inv_sqrtpi_v<T> * std::exp(-x * x);
   }
+  template <class T> static T second(T x, T) noexcept { return T{-4} * x * std::numbers::inv_sqrtpi_v<T> * std::exp(-x * x); }
 };
 
 struct Erfc {
@@ -206,6 +233,7 @@ struct Erfc {
   template <class T> static T derivative(T x, T) noexcept {
     return T{-2} * std::numbers::inv_sqrtpi_v<T> * std::exp(-x * x);
   }
+  template <class T> static T second(T x, T) noexcept { return T{4} * x * std::numbers::inv_sqrtpi_v<T> * std::exp(-x * x); }
 };
 
 /// Gamma'(x) = Gamma(x) psi(x); NaN at the poles x = 0, -1, -2, ...
@@ -215,6 +243,10 @@ struct Tgamma {
   template <class T> static T forward(T x) noexcept { return std::tgamma(x); }
   template <class T> static T derivative(T x, T y) noexcept {
     return y * static_cast<T>(detail::digamma(static_cast<double>(x)));
+  }
+  template <class T> static T second(T x, T y) noexcept {
+    const double psi = detail::digamma(static_cast<double>(x));
+    return y * static_cast<T>(psi * psi + detail::trigamma(static_cast<double>(x)));
   }
 };
 
@@ -226,6 +258,9 @@ struct Lgamma {
   template <class T> static T derivative(T x, T) noexcept {
     return static_cast<T>(detail::digamma(static_cast<double>(x)));
   }
+  template <class T> static T second(T x, T) noexcept {
+    return static_cast<T>(detail::trigamma(static_cast<double>(x)));
+  }
 };
 
 // The rounding functions are piecewise constant: derivative 0 everywhere, including at their jumps
@@ -235,6 +270,7 @@ struct Floor {
   static constexpr Domain domain{-3.0, 3.0, 1.0};
   template <class T> static T forward(T x) noexcept { return std::floor(x); }
   template <class T> static T derivative(T, T) noexcept { return T{0}; }
+  static constexpr bool second_is_zero = true;
 };
 
 struct Ceil {
@@ -242,6 +278,7 @@ struct Ceil {
   static constexpr Domain domain{-3.0, 3.0, 1.0};
   template <class T> static T forward(T x) noexcept { return std::ceil(x); }
   template <class T> static T derivative(T, T) noexcept { return T{0}; }
+  static constexpr bool second_is_zero = true;
 };
 
 struct Round {
@@ -249,6 +286,7 @@ struct Round {
   static constexpr Domain domain{-3.0, 3.0, 0.5};
   template <class T> static T forward(T x) noexcept { return std::round(x); }
   template <class T> static T derivative(T, T) noexcept { return T{0}; }
+  static constexpr bool second_is_zero = true;
 };
 
 struct Trunc {
@@ -256,6 +294,7 @@ struct Trunc {
   static constexpr Domain domain{-3.0, 3.0, 1.0};
   template <class T> static T forward(T x) noexcept { return std::trunc(x); }
   template <class T> static T derivative(T, T) noexcept { return T{0}; }
+  static constexpr bool second_is_zero = true;
 };
 
 /// The logistic function 1 / (1 + e^-x), the seed's phi; phi' = phi (1 - phi) reuses the result.
@@ -269,6 +308,7 @@ struct Sigmoid {
     return e / (T{1} + e);
   }
   template <class T> static T derivative(T, T y) noexcept { return y * (T{1} - y); }
+  template <class T> static T second(T, T y) noexcept { return y * (T{1} - y) * (T{1} - T{2} * y); }
 };
 
 /// softplus(x) = log(1 + e^x), evaluated as max(x, 0) + log1p(e^-|x|) so it neither overflows for
@@ -280,6 +320,10 @@ struct Softplus {
     return std::fmax(x, T{0}) + std::log1p(std::exp(-std::fabs(x)));
   }
   template <class T> static T derivative(T x, T) noexcept { return Sigmoid::forward(x); }
+  template <class T> static T second(T x, T) noexcept {
+    const T s = Sigmoid::forward(x);
+    return s * (T{1} - s);
+  }
 };
 
 /// relu'(0) = 0, as PyTorch and micrograd choose: a unit exactly at 0 passes no gradient.
@@ -289,6 +333,7 @@ struct Relu {
   static constexpr Domain domain{-3.0, 3.0, kOnlyAtZero};
   template <class T> static T forward(T x) noexcept { return x > T{0} ? x : (x <= T{0} ? T{0} : x); }
   template <class T> static T derivative(T x, T) noexcept { return x > T{0} ? T{1} : T{0}; }
+  static constexpr bool second_is_zero = true;
 };
 
 /// Every one-argument op; the gradcheck test and the op benchmarks iterate this list, and the
