@@ -109,7 +109,7 @@ TEST_CASE("BatchNorm2d: buffers are named, not parameters, updated in training o
       ShapeError);
 }
 
-TEST_CASE("BatchNorm1d: momentum None is a cumulative average; evaluation uses the running statistics") {
+TEST_CASE("BatchNorm1d: momentum None is a cumulative average, and evaluation uses the running statistics") {
   nn::BatchNorm1d bn({.num_features = 1, .momentum = std::nullopt, .dtype = Dtype::float64});
   for (double shift : {1.0, 3.0}) {
     const Tensor x = tapegrad::from<double>({shift - 1, shift + 1}, {2, 1});
