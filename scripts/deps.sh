@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(cmake g++ make libboost-dev libboost-container-dev doctest-dev libbenchmark-dev clang-14 zlib1g-dev
-  libcli11-dev libopenblas-dev)  # CLI11: the examples' flags (never the library); OpenBLAS: TAPEGRAD_BLAS
+  libcli11-dev libopenblas-dev libclang-rt-14-dev)  # CLI11: the examples' flags (never the library);
+# OpenBLAS: TAPEGRAD_BLAS; clang-rt: libFuzzer and the sanitizer runtimes of the `fuzz` preset
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
   echo "deps: not a Debian system; install these (or equivalents) yourself: ${packages[*]}" >&2
