@@ -4,6 +4,7 @@
 // reads "2\r3". Not part of the public API.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
