@@ -188,7 +188,8 @@ Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options) {
     std::string names;
     for (const std::string& name : parsed.column_names) {
       if (!names.empty()) names += ", ";
-      names += detail::printable(name);
+      const std::string shown = detail::printable(name);  // control characters escaped, quotes dropped
+      names += shown.substr(1, shown.size() - 2);
     }
     TAPEGRAD_CHECK(found != parsed.column_names.end(), nn::FileError, "load_csv: ", source, " has no column ",
                    detail::printable(options.label_column), " (its columns: ", names, ")");
