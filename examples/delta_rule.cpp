@@ -18,6 +18,7 @@
 #include <tapegrad/nn/plot/plot.hpp>
 #include <vector>
 
+#include "cli_bounds.hpp"
 #include "example_support.hpp"
 
 namespace {
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 7;
   std::filesystem::path out = "tapegrad_out";
   CLI::App app("The delta rule: tapegrad's dE/dw_ij next to the seed's o_i * delta_j for a 3-2-2 network");
-  app.add_option("--seed", seed, "seed of the initial weights");
+  app.add_option("--seed", seed, "seed of the initial weights")->check(ex::integer_in(0, UINT64_MAX));
   app.add_option("--out", out, "output directory of the SVG picture");
   CLI11_PARSE(app, argc, argv);
 

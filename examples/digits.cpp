@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "classifier.hpp"
+#include "cli_bounds.hpp"
 #include "tapegrad/nn/nn.hpp"
 #include "tapegrad/nn/plot/plot.hpp"
 
@@ -107,11 +108,16 @@ int main(int argc, char** argv) try {
                  "train on MNIST IDX files in this directory (train-images-idx3-ubyte, ...)");
   app.add_option("--epochs", config.epochs, "training epochs")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app.add_option("--hidden", config.hidden, "hidden layer sizes")->capture_default_str();
-  app.add_option("--lr", config.lr, "Adam learning rate")->capture_default_str();
+      ->check(ex::integer_in(1, 10000));
+  app.add_option("--hidden", config.hidden, "hidden layer sizes")
+      ->capture_default_str()
+      ->check(ex::integer_in(1, 4096));
+  app.add_option("--lr", config.lr, "Adam learning rate")
+      ->capture_default_str()
+      ->check(ex::number_in(0.0, 100.0));
   app.add_option("--seed", config.seed, "seed of the split, the initial weights and the shuffling")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(ex::integer_in(0, UINT64_MAX));
   CLI11_PARSE(app, argc, argv);
 
   const fs::path out = out_dir;

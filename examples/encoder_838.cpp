@@ -16,6 +16,7 @@
 #include <tapegrad/nn/plot/plot.hpp>
 #include <vector>
 
+#include "cli_bounds.hpp"
 #include "example_support.hpp"
 
 int main(int argc, char** argv) {
@@ -28,9 +29,9 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   std::filesystem::path out = "tapegrad_out";
   CLI::App app("The 8-3-8 encoder: 8 one-hot patterns through 3 sigmoid hidden units");
-  app.add_option("--epochs", epochs, "full-batch Adam steps")->check(CLI::Range(1, 1000000));
-  app.add_option("--lr", lr, "Adam learning rate");
-  app.add_option("--seed", seed, "seed of the initial weights");
+  app.add_option("--epochs", epochs, "full-batch Adam steps")->check(ex::integer_in(1, 1000000));
+  app.add_option("--lr", lr, "Adam learning rate")->check(ex::number_in(0.0, 100.0));
+  app.add_option("--seed", seed, "seed of the initial weights")->check(ex::integer_in(0, UINT64_MAX));
   app.add_option("--out", out, "output directory of the SVG picture");
   CLI11_PARSE(app, argc, argv);
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "classifier.hpp"
+#include "cli_bounds.hpp"
 #include "tapegrad/nn/nn.hpp"
 #include "tapegrad/nn/plot/plot.hpp"
 
@@ -26,9 +27,10 @@ int main(int argc, char** argv) try {
   app.add_option("--out", out_dir, "directory for the loss curve")->capture_default_str();
   app.add_option("--epochs", config.epochs, "training epochs")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(ex::integer_in(1, 100000));
   app.add_option("--seed", config.seed, "seed of the split, the initial weights and the shuffling")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(ex::integer_in(0, UINT64_MAX));
   CLI11_PARSE(app, argc, argv);
 
   const nn::Dataset iris = nn::load_csv(fs::path(data_dir) / "iris.csv", {.header = true});

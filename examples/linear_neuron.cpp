@@ -15,6 +15,7 @@
 #include <tapegrad/nn/plot/chart.hpp>
 #include <vector>
 
+#include "cli_bounds.hpp"
 #include "example_support.hpp"
 
 int main(int argc, char** argv) {
@@ -25,10 +26,10 @@ int main(int argc, char** argv) {
   double w1 = 0.6, w2 = 0.2;  // "initially, the weights are set randomly"
   std::filesystem::path out = "tapegrad_out";
   CLI::App app("The seed's linear neuron: gradient descent on (w1, w2) over the error bowl");
-  app.add_option("--steps", steps, "gradient descent steps")->check(CLI::Range(1, 1000));
-  app.add_option("--eta", eta, "learning rate")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--w1", w1, "initial w1");
-  app.add_option("--w2", w2, "initial w2");
+  app.add_option("--steps", steps, "gradient descent steps")->check(tapegrad::examples::integer_in(1, 1000));
+  app.add_option("--eta", eta, "learning rate")->check(tapegrad::examples::number_in(0.0, 1.0));
+  app.add_option("--w1", w1, "initial w1")->check(tapegrad::examples::number_in(-1e6, 1e6));
+  app.add_option("--w2", w2, "initial w2")->check(tapegrad::examples::number_in(-1e6, 1e6));
   app.add_option("--out", out, "output directory of the SVG picture");
   CLI11_PARSE(app, argc, argv);
 

@@ -13,6 +13,7 @@
 #include <tapegrad/nn/plot/plot.hpp>
 #include <vector>
 
+#include "cli_bounds.hpp"
 #include "example_support.hpp"
 
 int main(int argc, char** argv) {
@@ -26,12 +27,13 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   std::filesystem::path out = "tapegrad_out";
   CLI::App app("Regression of sin(x) on [-pi, pi] with a 1-H-H-1 tanh MLP and Adam");
-  app.add_option("--epochs", epochs, "passes over the data")->check(CLI::Range(1, 100000));
-  app.add_option("--points", points, "training points, evenly spaced")->check(CLI::Range(2, 100000));
-  app.add_option("--hidden", hidden, "units in each hidden layer")->check(CLI::Range(1, 1024));
-  app.add_option("--batch-size", batch_size, "mini-batch size")->check(CLI::Range(1, 100000));
-  app.add_option("--lr", lr, "Adam learning rate");
-  app.add_option("--seed", seed, "seed of the weights and the shuffling");
+  app.add_option("--epochs", epochs, "passes over the data")->check(ex::integer_in(1, 100000));
+  app.add_option("--points", points, "training points, evenly spaced")->check(ex::integer_in(2, 100000));
+  app.add_option("--hidden", hidden, "units in each hidden layer")->check(ex::integer_in(1, 1024));
+  app.add_option("--batch-size", batch_size, "mini-batch size")->check(ex::integer_in(1, 100000));
+  app.add_option("--lr", lr, "Adam learning rate")->check(ex::number_in(0.0, 100.0));
+  app.add_option("--seed", seed, "seed of the weights and the shuffling")
+      ->check(ex::integer_in(0, UINT64_MAX));
   app.add_option("--out", out, "output directory of the SVG picture");
   CLI11_PARSE(app, argc, argv);
 

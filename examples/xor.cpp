@@ -12,6 +12,7 @@
 #include <tapegrad/nn/plot/plot.hpp>
 #include <vector>
 
+#include "cli_bounds.hpp"
 #include "example_support.hpp"
 
 int main(int argc, char** argv) {
@@ -25,10 +26,10 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   std::filesystem::path out = "tapegrad_out";
   CLI::App app("XOR with a 2-H-1 sigmoid network, squared error and gradient descent with momentum");
-  app.add_option("--epochs", epochs, "full-batch gradient steps")->check(CLI::Range(1, 1000000));
-  app.add_option("--hidden", hidden, "hidden units")->check(CLI::Range(1, 64));
-  app.add_option("--lr", lr, "learning rate");
-  app.add_option("--seed", seed, "seed of the initial weights");
+  app.add_option("--epochs", epochs, "full-batch gradient steps")->check(ex::integer_in(1, 1000000));
+  app.add_option("--hidden", hidden, "hidden units")->check(ex::integer_in(1, 64));
+  app.add_option("--lr", lr, "learning rate")->check(ex::number_in(0.0, 100.0));
+  app.add_option("--seed", seed, "seed of the initial weights")->check(ex::integer_in(0, UINT64_MAX));
   app.add_option("--out", out, "output directory of the SVG pictures");
   CLI11_PARSE(app, argc, argv);
 

@@ -42,6 +42,13 @@ class IndexError : public Error {
   using Error::Error;
 };
 
+/// Memory the system would not give: a tensor buffer larger than the machine can hold (the message names the
+/// byte count). Shapes too large for any machine are a ShapeError before any allocation is tried.
+class AllocationError : public Error {
+ public:
+  using Error::Error;
+};
+
 namespace detail {
 
 /// Builds the message from its pieces (numbers printed with 12 significant digits) and throws.

@@ -19,12 +19,15 @@ namespace tapegrad {
 
 using Shape = boost::container::small_vector<std::int64_t, 4>;
 
-/// Number of elements: the product of the dimensions (1 for a scalar, shape []).
-inline std::int64_t numel(const Shape& shape) noexcept {
-  std::int64_t n = 1;
-  for (std::int64_t d : shape) n *= d;
-  return n;
-}
+/// The most elements a tensor may hold: 2^42 (32 TiB of float64). Every element count and byte size below
+/// it fits in int64 with room to spare, and so do the strides kernels compute from a shape.
+inline constexpr std::int64_t max_numel = std::int64_t{1} << 42;
+
+/// Number of elements: the product of the dimensions (1 for a scalar, shape []). This is the one place where
+/// a shape's size is checked: throws ShapeError naming `op` and the shape if a dimension is negative or the
+/// product of the non-zero dimensions exceeds max_numel (so [0, 2^40, 2^40] is refused too: its strides
+/// would overflow). Example: numel([2, 3]) = 6; numel([1 << 62, 4], "zeros") throws.
+inline std::int64_t numel(const Shape& shape, std::string_view op = "numel");
 
 /// "[2, 3]", as error messages print shapes.
 inline std::ostream& operator<<(std::ostream& os, const Shape& shape) {
@@ -36,6 +39,23 @@ inline std::string to_string(const Shape& shape) {
   std::ostringstream os;
   os << shape;
   return os.str();
+}
+
+inline std::int64_t numel(const Shape& shape, std::string_view op) {
+  std::int64_t nonzero = 1;  // product of the non-zero dimensions, kept <= max_numel
+  bool empty = false;
+  for (std::int64_t d : shape) {
+    TAPEGRAD_CHECK(d >= 0, ShapeError, op, ": dimensions must be non-negative, got shape ", to_string(shape));
+    if (d == 0) {
+      empty = true;
+      continue;
+    }
+    // Division, not multiplication: the product itself could overflow (signed overflow is UB).
+    TAPEGRAD_CHECK(d <= max_numel / nonzero, ShapeError, op, ": shape ", to_string(shape),
+                   " has more elements than a tensor may hold (2^42)");
+    nonzero *= d;
+  }
+  return empty ? 0 : nonzero;
 }
 
 /// NumPy broadcasting: align the shapes at their last dimension; each pair of dimensions must be equal

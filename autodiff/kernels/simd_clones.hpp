@@ -8,12 +8,15 @@
 // compiled with -ffp-contract=off (no fusing of a * b + c into an FMA in the wide copies; see
 // CMakeLists.txt), and no loop reassociates a sum (tests/autodiff/tensor/long_runs_test.cpp checks
 // bit-identity). Clang 14 rejects target_clones on templates, and a -march=native build already has the
-// host's vectors: both get the inline loop only.
+// host's vectors: both get the inline loop only. TAPEGRAD_NO_SIMD_CLONES (CMake: TAPEGRAD_SIMD_CLONES=OFF,
+// set by the tsan preset) turns the copies off: ThreadSanitizer's instrumented ifunc resolver runs during
+// relocation, before the TSan runtime is set up, and crashes the program at start-up.
 #pragma once
 
 #include <cstdint>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__AVX2__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__AVX2__) && \
+    !defined(TAPEGRAD_NO_SIMD_CLONES)
 #define TAPEGRAD_SIMD_CLONES [[gnu::target_clones("avx512f", "avx2", "default")]]
 #define TAPEGRAD_HAS_SIMD_CLONES 1
 #else

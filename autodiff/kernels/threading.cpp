@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tapegrad/autodiff/kernels/threading.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -33,8 +34,15 @@ std::atomic<int>& threads() noexcept {
 
 }  // namespace
 
+int max_num_threads() noexcept {
+  const unsigned hardware = std::thread::hardware_concurrency();
+  return std::max(8, 4 * static_cast<int>(std::min(hardware, 1024U)));
+}
+
 void set_num_threads(int n) {
   TAPEGRAD_CHECK(n >= 1, DomainError, "set_num_threads: expected at least 1 thread, got ", n);
+  TAPEGRAD_CHECK(n <= max_num_threads(), DomainError, "set_num_threads: expected at most ", max_num_threads(),
+                 " threads (4 per hardware thread), got ", n);
   threads().store(n, std::memory_order_relaxed);
 #ifdef TAPEGRAD_HAVE_OPENBLAS
   openblas_set_num_threads(n);

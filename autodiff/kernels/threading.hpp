@@ -8,8 +8,13 @@
 namespace tapegrad {
 
 /// Sets how many threads a large kernel may use, the caller included; with OpenBLAS linked, OpenBLAS's
-/// thread count too. Throws DomainError unless n >= 1. Example: `tapegrad::set_num_threads(1);`
+/// thread count too. Throws DomainError unless 1 <= n <= max_num_threads(): more threads than cores never
+/// speeds a kernel up, and each OpenBLAS thread reserves buffers of its own (dozens of them under a memory
+/// limit can hang the process at exit). Example: `tapegrad::set_num_threads(1);`
 void set_num_threads(int n);
+
+/// The largest count set_num_threads accepts: 4 per hardware thread, and at least 8.
+int max_num_threads() noexcept;
 
 /// The current thread count: by default the hardware's (with OpenBLAS linked, OpenBLAS's own count, which
 /// honours OPENBLAS_NUM_THREADS). Example: `int t = tapegrad::num_threads();`

@@ -206,6 +206,7 @@ detail::Recorded Tape::record_gathered(const detail::Arg* args, std::size_t coun
 }
 
 void Tape::clear() {
+  check_thread("clear");
   {
     std::lock_guard lock(registry_mutex);
     registry().erase(head_.generation);
@@ -273,11 +274,22 @@ TapeStats Tape::stats() const {
   return s;
 }
 
+void Tape::check_thread(std::string_view op) const {
+  // One comparison of thread ids, on the slow paths only (backward, clear, a Var of a tape that is not
+  // the active one): recording never gets here.
+  TAPEGRAD_CHECK(owner_ == std::this_thread::get_id(), TapeError, op,
+                 ": this tape belongs to another thread; Vars, Tensors and Tapes must stay on the thread "
+                 "that recorded them (record on a Tape of this thread instead)");
+}
+
 Tape& Tape::find_owner(std::uint32_t generation, std::string_view op) {
   {
     std::lock_guard lock(registry_mutex);
     auto it = registry().find(generation);
-    if (it != registry().end()) return *it->second;
+    if (it != registry().end()) {
+      it->second->check_thread(op);
+      return *it->second;
+    }
   }
   if (generation == 0) detail::raise<TapeError>(op, ": this Var is a constant and is recorded on no tape");
   detail::raise<TapeError>(op,
@@ -421,6 +433,7 @@ void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t
 }  // namespace
 
 void Tape::backward_from(std::uint32_t index, double seed) {
+  check_thread("backward");
   const std::uint32_t next_index = head_.next_index();
   TAPEGRAD_CHECK(index != 0 && index < next_index, TapeError, "backward: index ", index,
                  " is not a statement of this recording (it holds ", next_index - 1, ")");

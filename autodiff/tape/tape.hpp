@@ -21,6 +21,7 @@
 #include <new>
 #include <span>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -143,7 +144,9 @@ struct TapeStats {
 
 /// A recording of scalar operations. Constructing a Tape makes it the thread's active tape until it
 /// is destroyed (nested tapes restore the previous one); without one, each thread has a default tape.
-/// A Tape belongs to the thread that created it and must be destroyed there.
+/// A Tape belongs to the thread that created it and must be destroyed there: backward(), grad() and clear()
+/// called from another thread (through a Var, a Tensor or the Tape itself) throw TapeError. Recording is not
+/// checked (it only ever writes the calling thread's active tape).
 /// Example: `tapegrad::Tape tape; Var x = 2.0; Var y = x * x; y.backward(); x.grad();  // 4`
 class Tape {
  public:
@@ -271,6 +274,7 @@ class Tape {
   explicit Tape(DefaultTag);
   [[gnu::cold]] static Tape& thread_default();
   static Tape& find_owner(std::uint32_t generation, std::string_view op);
+  void check_thread(std::string_view op) const;  // TapeError unless called on owner_'s thread
 
   // The slow paths of record_input() and record(); record_gathered takes the statement's `count`
   // arguments from detail::gathered, unmerged and possibly with constants.
@@ -306,6 +310,7 @@ class Tape {
   std::pmr::monotonic_buffer_resource arena_{&arena_pool_};
   std::vector<detail::External> externals_;  // in recording order
   bool is_default_ = false;
+  std::thread::id owner_ = std::this_thread::get_id();  // the thread that created the tape
 };
 
 }  // namespace tapegrad

@@ -325,11 +325,11 @@ Tensor apply(Attrs<Op> attrs, Inputs<Op> in) {
     auto* impl = new TensorImpl;
     out = Tensor::adopt(impl);
     impl->data = in[0].impl().data;
-    impl->numel = numel(shape);
+    impl->numel = numel(shape, Op::name);
     impl->shape = std::move(shape);
     impl->dtype = dtype;
   } else {
-    out = empty_tensor(shape, dtype);
+    out = empty_tensor(shape, dtype, Op::name);
   }
   dispatch(dtype, [&]<class T>() { run_forward<Op, T>(attrs, in, out); });
   if (anomaly_depth != 0) [[unlikely]]

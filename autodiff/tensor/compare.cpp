@@ -29,7 +29,7 @@ Tensor compare(std::string_view op, const Tensor& a, const Tensor& b, Compare ho
   TAPEGRAD_CHECK(a.dtype() == b.dtype(), ShapeError, op,
                  ": inputs must have one dtype (no implicit promotion), got ", to_string(a.shape()), " ",
                  a.dtype(), " and ", to_string(b.shape()), " ", b.dtype());
-  Tensor out = detail::empty_tensor(broadcast_shapes(a.shape(), b.shape(), op), a.dtype());
+  Tensor out = detail::empty_tensor(broadcast_shapes(a.shape(), b.shape(), op), a.dtype(), op);
   detail::dispatch(a.dtype(), [&]<class T>() {
     const T* pa = a.data<T>();
     const T* pb = b.data<T>();

@@ -169,14 +169,13 @@ Tensor Tensor::clone() const {
 }
 
 // ---- factories -----------------------------------------------------------------------------------------
-Tensor detail::empty_tensor(const Shape& shape, Dtype dtype) {
-  for (std::int64_t d : shape)
-    TAPEGRAD_CHECK(d >= 0, ShapeError, "tensor: dimensions must be non-negative, got shape ",
-                   to_string(shape));
+Tensor detail::empty_tensor(const Shape& shape, Dtype dtype, std::string_view op) {
+  // numel checks the shape; size_of(dtype) <= 8, so the byte size below max_numel * 8 cannot overflow.
+  const std::int64_t n = tapegrad::numel(shape, op);
   auto* impl = new TensorImpl;
   Tensor t = Tensor::adopt(impl);
   impl->shape = shape;
-  impl->numel = tapegrad::numel(shape);
+  impl->numel = n;
   impl->dtype = dtype;
   impl->data = Buffer(static_cast<std::size_t>(impl->numel) * size_of(dtype));
   return t;
@@ -195,16 +194,22 @@ void* detail::grad_for_write(TensorImpl& impl, bool& fresh) {
   return impl.grad.data();
 }
 
-Tensor full(const Shape& shape, double value, Dtype dtype) {
-  Tensor t = detail::empty_tensor(shape, dtype);
+namespace {
+Tensor filled(const Shape& shape, double value, Dtype dtype, std::string_view op) {
+  Tensor t = detail::empty_tensor(shape, dtype, op);
   detail::dispatch_any(dtype, [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
   return t;
 }
+}  // namespace
+
+Tensor full(const Shape& shape, double value, Dtype dtype) {
+  return filled(shape, value, dtype, "full");
+}
 Tensor zeros(const Shape& shape, Dtype dtype) {
-  return full(shape, 0.0, dtype);
+  return filled(shape, 0.0, dtype, "zeros");
 }
 Tensor ones(const Shape& shape, Dtype dtype) {
-  return full(shape, 1.0, dtype);
+  return filled(shape, 1.0, dtype, "ones");
 }
 
 Tensor arange(double end, Dtype dtype) {
@@ -216,7 +221,9 @@ Tensor arange(double start, double end, double step, Dtype dtype) {
                  DomainError, "arange: expected finite bounds and a non-zero step, got start ", start,
                  ", end ", end, ", step ", step);
   const double count = std::max(0.0, std::ceil((end - start) / step));
-  Tensor t = detail::empty_tensor({static_cast<std::int64_t>(count)}, dtype);
+  TAPEGRAD_CHECK(count <= static_cast<double>(max_numel), ShapeError, "arange: [", start, ", ", end,
+                 ") in steps of ", step, " has more elements than a tensor may hold (2^42)");
+  Tensor t = detail::empty_tensor({static_cast<std::int64_t>(count)}, dtype, "arange");
   detail::dispatch_any(dtype, [&]<class T>() {
     T* p = t.data<T>();
     for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(start + static_cast<double>(i) * step);
@@ -226,7 +233,7 @@ Tensor arange(double start, double end, double step, Dtype dtype) {
 
 Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
   TAPEGRAD_CHECK(is_floating(dtype), ShapeError, "randn: expected float32 or float64, got ", dtype);
-  Tensor t = detail::empty_tensor(shape, dtype);
+  Tensor t = detail::empty_tensor(shape, dtype, "randn");
   detail::dispatch(dtype, [&]<class T>() {
     T* p = t.data<T>();
     for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(gen.normal());
@@ -236,7 +243,7 @@ Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
 
 Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
   TAPEGRAD_CHECK(is_floating(dtype), ShapeError, "rand: expected float32 or float64, got ", dtype);
-  Tensor t = detail::empty_tensor(shape, dtype);
+  Tensor t = detail::empty_tensor(shape, dtype, "rand");
   detail::dispatch(dtype, [&]<class T>() {
     T* p = t.data<T>();
     for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(gen.uniform());
@@ -246,9 +253,10 @@ Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
 
 template <class T>
 Tensor from(std::span<const T> values, const Shape& shape) {
-  TAPEGRAD_CHECK(static_cast<std::int64_t>(values.size()) == numel(shape), ShapeError, "from: shape ",
-                 to_string(shape), " holds ", numel(shape), " elements, got ", values.size(), " values");
-  Tensor t = detail::empty_tensor(shape, dtype_of<T>);
+  const std::int64_t n = numel(shape, "from");
+  TAPEGRAD_CHECK(static_cast<std::int64_t>(values.size()) == n, ShapeError, "from: shape ", to_string(shape),
+                 " holds ", n, " elements, got ", values.size(), " values");
+  Tensor t = detail::empty_tensor(shape, dtype_of<T>, "from");
   std::copy(values.begin(), values.end(), t.data<T>());
   return t;
 }

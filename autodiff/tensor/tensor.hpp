@@ -256,8 +256,9 @@ Var to_var(const Tensor& one_element);
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
 
 namespace detail {
-/// A fresh leaf of `shape` and `dtype` with uninitialised data from the buffer cache.
-Tensor empty_tensor(const Shape& shape, Dtype dtype);
+/// A fresh leaf of `shape` and `dtype` with uninitialised data from the buffer cache. Throws ShapeError
+/// naming `op` for a shape numel() refuses, AllocationError if the memory cannot be had.
+Tensor empty_tensor(const Shape& shape, Dtype dtype, std::string_view op = "tensor");
 /// The grad buffer of t, allocated and zero-filled on first use.
 void* ensure_grad(TensorImpl& impl);
 /// The grad buffer of t; on first use allocated but NOT zero-filled, and `fresh` is set, so that the caller

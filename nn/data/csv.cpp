@@ -10,10 +10,15 @@
 
 #include "tapegrad/nn/io/file_error.hpp"
 #include "tapegrad/nn/io/file_io.hpp"
+#include "tapegrad/nn/io/printable.hpp"
 
 namespace tapegrad::nn {
 
 namespace {
+
+// The most classes load_csv infers from the largest label (num_classes = 0): a stray 1e15 in the label
+// column would otherwise ask for a one-hot width of 10^15.
+constexpr std::int64_t kMaxInferredClasses = 65536;
 
 // The parsed table before it becomes a tensor: values row-major, and the file line of each row (1-based),
 // which load_csv needs for its own messages.
@@ -36,7 +41,7 @@ std::string place(std::string_view source, std::int64_t line, std::size_t column
                   const std::vector<std::string>& names) {
   std::string out =
       std::string(source) + " line " + std::to_string(line) + ", column " + std::to_string(column + 1);
-  if (column < names.size()) out += " (\"" + names[column] + "\")";
+  if (column < names.size()) out += " (" + detail::printable(names[column]) + ")";
   return out;
 }
 
@@ -84,7 +89,7 @@ void split_fields(std::string_view line, char delimiter, std::string_view source
 }
 
 double parse_number(std::string_view field, std::string_view source, std::int64_t line, std::size_t column,
-                    const std::vector<std::string>& names) {
+                    const std::vector<std::string>& names, Dtype dtype) {
   TAPEGRAD_CHECK(!field.empty(), nn::FileError, "read_csv: ", place(source, line, column, names),
                  ": empty field, expected a number");
   std::string_view digits = field;
@@ -93,12 +98,17 @@ double parse_number(std::string_view field, std::string_view source, std::int64_
   double value = 0.0;
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   TAPEGRAD_CHECK(error != std::errc::result_out_of_range, nn::FileError,
-                 "read_csv: ", place(source, line, column, names), ": \"", field,
-                 "\" is out of the range of a double");
+                 "read_csv: ", place(source, line, column, names), ": ", detail::printable(field),
+                 " is out of the range of a double");
   TAPEGRAD_CHECK(error == std::errc() && end == digits.data() + digits.size(), nn::FileError,
-                 "read_csv: ", place(source, line, column, names), ": \"", field, "\" is not a number");
-  TAPEGRAD_CHECK(std::isfinite(value), nn::FileError, "read_csv: ", place(source, line, column, names),
-                 ": \"", field, "\" is not a finite number");
+                 "read_csv: ", place(source, line, column, names), ": ", detail::printable(field),
+                 " is not a number");
+  TAPEGRAD_CHECK(std::isfinite(value), nn::FileError, "read_csv: ", place(source, line, column, names), ": ",
+                 detail::printable(field), " is not a finite number");
+  // Every field must be finite in the tensor too, not only as a double.
+  TAPEGRAD_CHECK(dtype != Dtype::float32 || std::isfinite(static_cast<float>(value)), nn::FileError,
+                 "read_csv: ", place(source, line, column, names), ": ", detail::printable(field),
+                 " is out of the range of float32 (read it with dtype float64)");
   return value;
 }
 
@@ -108,14 +118,15 @@ ParsedCsv parse(std::string_view text, std::string_view source, const CsvOptions
   std::int64_t line_number = 0;
   std::int64_t first_data_line = 0;
   bool header_pending = options.header;
-  std::size_t pos = 0;
+  // A UTF-8 byte order mark (spreadsheets write one) is not part of the first field.
+  std::size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
+    // Lines end in \n, \r\n or a lone \r (old Mac files).
+    std::size_t end = text.find_first_of("\r\n", pos);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+    pos = end + (text.compare(end, 2, "\r\n") == 0 ? 2 : 1);
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (trim(line).empty()) continue;
     split_fields(line, options.delimiter, source, line_number, fields);
     if (header_pending) {
@@ -133,7 +144,7 @@ ParsedCsv parse(std::string_view text, std::string_view source, const CsvOptions
                    " has ", fields.size(), " field(s), expected ", out.columns, " (the width of line ",
                    first_data_line, ")");
     for (std::size_t c = 0; c < fields.size(); ++c)
-      out.values.push_back(parse_number(fields[c], source, line_number, c, out.column_names));
+      out.values.push_back(parse_number(fields[c], source, line_number, c, out.column_names, options.dtype));
     out.line_of_row.push_back(line_number);
   }
   TAPEGRAD_CHECK(!out.line_of_row.empty(), nn::FileError, "read_csv: ", source, " has no data rows");
@@ -177,10 +188,11 @@ Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options) {
     std::string names;
     for (const std::string& name : parsed.column_names) {
       if (!names.empty()) names += ", ";
-      names += name;
+      const std::string shown = detail::printable(name);  // control characters escaped, quotes dropped
+      names += shown.substr(1, shown.size() - 2);
     }
-    TAPEGRAD_CHECK(found != parsed.column_names.end(), nn::FileError, "load_csv: ", source,
-                   " has no column \"", options.label_column, "\" (its columns: ", names, ")");
+    TAPEGRAD_CHECK(found != parsed.column_names.end(), nn::FileError, "load_csv: ", source, " has no column ",
+                   detail::printable(options.label_column), " (its columns: ", names, ")");
     label = found - parsed.column_names.begin();
   }
   TAPEGRAD_CHECK(label >= 0 && label < columns, nn::FileError, "load_csv: label_index ", options.label_index,
@@ -214,6 +226,10 @@ Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options) {
     TAPEGRAD_CHECK(options.num_classes == 0 || labels[r] < options.num_classes, nn::FileError,
                    "load_csv: ", place(source, parsed.line_of_row[r], label_column, parsed.column_names),
                    ": label ", labels[r], " is out of range for ", options.num_classes, " classes");
+    TAPEGRAD_CHECK(options.num_classes > 0 || labels[r] < kMaxInferredClasses, nn::FileError,
+                   "load_csv: ", place(source, parsed.line_of_row[r], label_column, parsed.column_names),
+                   ": label ", labels[r], " would make ", labels[r] + 1, " classes; load_csv infers at most ",
+                   kMaxInferredClasses, " (set num_classes to allow more)");
     largest = std::max(largest, labels[r]);
   }
   return Dataset(x, std::move(labels), options.num_classes > 0 ? options.num_classes : largest + 1);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // csv.hpp: numeric CSV files as a tensor (read_csv) or as a Dataset with one label column (load_csv).
-// Every field must be a finite number (parsed with std::from_chars: locale-independent and exact), every
-// row as wide as the first; anything else is a FileError naming the file, the line and the column, so a
-// broken dataset is found at load time rather than as a NaN loss twenty epochs later. Blank lines are
-// skipped, "\r\n" line ends are accepted, and a field may be double-quoted ("" is a quote inside).
+// Every field must be a finite number in the table's dtype (parsed with std::from_chars: locale-independent
+// and exact; 1e300 is refused for float32), every row as wide as the first; anything else is a FileError
+// naming the file, the line and the column, so a broken dataset is found at load time rather than as a NaN
+// loss twenty epochs later. Blank lines are skipped, a UTF-8 byte order mark is ignored, lines may end in
+// "\n", "\r\n" or a lone "\r", and a field may be double-quoted ("" is a quote inside). Messages quote the
+// file's text with control characters escaped ("2\r3"). See docs/reliability.md.
 #pragma once
 
 #include <cstdint>
@@ -46,8 +48,9 @@ struct CsvTable {
 
 /// Reads every column of a numeric CSV file into a [rows, columns] tensor of options.dtype.
 /// Throws FileError if the file cannot be read, has no data row, a row has a different number of fields
-/// than the first ("line 7 has 4 fields, expected 5"), or a field is empty, not a number or not finite
-/// ("line 3, column 2 ("petal_width"): "abc" is not a number"); lines count from 1 and include the header.
+/// than the first ("line 7 has 4 fields, expected 5"), or a field is empty, not a number, not finite or (for
+/// float32) beyond float32's range ("line 3, column 2 ("petal_width"): "abc" is not a number"); lines count
+/// from 1 and include the header. A FIFO, device or directory is refused (nn/io/file_io.hpp).
 /// Example: `auto table = nn::read_csv("data.csv", {.header = true}); table.values.shape();  // [rows, cols]`
 CsvTable read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
 
@@ -58,8 +61,8 @@ CsvTable parse_csv(std::string_view text, std::string_view source, const CsvOpti
 /// Reads a CSV file as a Dataset: the label column (options.label_column or label_index) becomes the class
 /// labels or the regression targets, every other column a feature, in file order.
 /// Throws what read_csv throws, plus FileError for a label column that does not exist, a table with no
-/// feature column, and (class_label) a label that is not a whole number in [0, num_classes), naming the
-/// line; DomainError if label_column is given without header or num_classes is negative.
+/// feature column, and (class_label) a label that is not a whole number in [0, num_classes), or with
+/// num_classes = 0 a label of 65536 or more (at most 65536 classes are inferred), naming the line; DomainError if label_column is given without header or num_classes is negative.
 /// Example: `auto iris = nn::load_csv("examples/data/iris.csv", {.header = true});  // 4 features, 3 classes`
 Dataset load_csv(const std::filesystem::path& path, const CsvOptions& options = {});
 

@@ -2,7 +2,9 @@
 #include "tapegrad/nn/data/idx.hpp"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -70,12 +72,13 @@ struct IdxFile {
   std::size_t data_offset = 0;
 };
 
-IdxFile open_idx(const std::filesystem::path& path, const char* op) {
-  IdxFile f;
-  f.bytes = detail::read_maybe_gzipped(path, op);  // `name` or `name.gz`, gzip or not
-  const std::string name = path.string();
-  const auto* b = reinterpret_cast<const unsigned char*>(f.bytes.data());
-  TAPEGRAD_CHECK(f.bytes.size() >= 4, nn::FileError, op, ": ", name, " is truncated: ", f.bytes.size(),
+// Everything the header promises, checked against the file's size before the elements are read: the magic,
+// the element type, the rank, and dimensions whose product (by the rule of tapegrad::numel) fits a tensor and
+// matches the bytes that follow.
+void check_header(IdxFile& f, std::string_view head, std::uint64_t file_size, const std::string& name,
+                  const char* op) {
+  const auto* b = reinterpret_cast<const unsigned char*>(head.data());
+  TAPEGRAD_CHECK(head.size() >= 4, nn::FileError, op, ": ", name, " is truncated: ", file_size,
                  " byte(s), an IDX header needs at least 4");
   TAPEGRAD_CHECK(b[0] == 0 && b[1] == 0, nn::FileError, op, ": ", name,
                  " is not an IDX file: its magic must start with 00 00, got ", hex_byte(b[0]), " ",
@@ -86,26 +89,56 @@ IdxFile open_idx(const std::filesystem::path& path, const char* op) {
   const std::size_t rank = b[3];
   TAPEGRAD_CHECK(rank > 0, nn::FileError, op, ": ", name, " has rank 0 (no dimensions)");
   f.data_offset = 4 + 4 * rank;
-  TAPEGRAD_CHECK(f.bytes.size() >= f.data_offset, nn::FileError, op, ": ", name,
+  TAPEGRAD_CHECK(head.size() >= f.data_offset, nn::FileError, op, ": ", name,
                  " is truncated in its header: ", rank, " dimension(s) need ", f.data_offset,
-                 " bytes, the file has ", f.bytes.size());
-  // Dimensions are 32-bit each, so their product can overflow: compare by division with what the file holds.
-  const std::size_t available = f.bytes.size() - f.data_offset;
-  const std::size_t size = element_size(f.type);
-  bool fits = true;
-  f.count = 1;
+                 " bytes, the file has ", file_size);
+  std::uint64_t nonzero = 1;  // product of the non-zero dimensions, kept <= max_numel
+  bool empty = false;
   for (std::size_t i = 0; i < rank; ++i) {
-    const auto d = static_cast<std::size_t>(big_endian(b + 4 + 4 * i, 4));
+    const std::uint64_t d = big_endian(b + 4 + 4 * i, 4);
     f.shape.push_back(static_cast<std::int64_t>(d));
-    if (d != 0 && f.count > available / size / d) fits = false;
-    f.count = fits ? f.count * d : f.count;
+    if (d == 0)
+      empty = true;
+    else if (d <= static_cast<std::uint64_t>(max_numel) / nonzero)
+      nonzero *= d;
+    else
+      nonzero = static_cast<std::uint64_t>(max_numel) + 1;
   }
-  TAPEGRAD_CHECK(fits && f.count * size <= available, nn::FileError, op, ": ", name,
-                 " is truncated: its header promises ", to_string(f.shape), " ", type_name(f.type),
-                 " elements, but only ", available, " data byte(s) follow the header");
-  TAPEGRAD_CHECK(f.count * size == available, nn::FileError, op, ": ", name, " has ",
-                 available - f.count * size, " trailing byte(s) after its ", to_string(f.shape), " ",
-                 type_name(f.type), " elements");
+  const bool too_many = nonzero > static_cast<std::uint64_t>(max_numel);
+  const std::uint64_t available = file_size - f.data_offset;
+  const std::uint64_t needed = empty      ? 0
+                               : too_many ? std::numeric_limits<std::uint64_t>::max()
+                                          : nonzero * element_size(f.type);
+  TAPEGRAD_CHECK(needed <= available, nn::FileError, op, ": ", name, " is truncated: its header promises ",
+                 to_string(f.shape), " ", type_name(f.type), " elements, but only ", available,
+                 " data byte(s) follow the header");
+  TAPEGRAD_CHECK(needed == available, nn::FileError, op, ": ", name, " has ", available - needed,
+                 " trailing byte(s) after its ", to_string(f.shape), " ", type_name(f.type), " elements");
+  // An empty shape is held to the same rule ([0, 2^32-1, 2^32-1] is refused, as numel refuses it).
+  TAPEGRAD_CHECK(!too_many, nn::FileError, op, ": ", name, " has shape ", to_string(f.shape),
+                 ": more elements than a tensor may hold (2^42)");
+  f.count = empty ? 0 : static_cast<std::size_t>(nonzero);
+}
+
+IdxFile open_idx(const std::filesystem::path& given, const char* op) {
+  IdxFile f;
+  const std::filesystem::path path = detail::existing_or_gz(given);  // `name` or `name.gz`
+  const std::string name = path.string();
+  constexpr std::size_t kLongestHeader = 4 + 4 * 255;
+  // A plain file's header is checked against its size before the body is read. A gzip stream (magic
+  // 1f 8b) holds its header inside: it is decompressed first and checked against the decompressed size.
+  bool gzipped = false;
+  std::string raw = detail::read_whole_file(path, op, kLongestHeader, [&](std::string_view head, std::uint64_t size) {
+    gzipped = head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
+              static_cast<unsigned char>(head[1]) == 0x8b;
+    if (!gzipped) check_header(f, head, size, name, op);
+  });
+  if (gzipped) {
+    f.bytes = detail::gunzip(raw, name, op);
+    check_header(f, f.bytes, f.bytes.size(), name, op);
+  } else {
+    f.bytes = std::move(raw);
+  }
   return f;
 }
 
@@ -129,10 +162,17 @@ double element(const IdxFile& f, std::size_t i) {
   return 0.0;
 }
 
+// A float64 element too large for float32 is refused, not turned into inf (as read_csv refuses one).
 template <class T>
-Tensor to_tensor(const IdxFile& f, const Shape& shape, double scale) {
+Tensor to_tensor(const IdxFile& f, const Shape& shape, double scale, const std::filesystem::path& path,
+                 const char* op) {
   std::vector<T> values(f.count);
-  for (std::size_t i = 0; i < f.count; ++i) values[i] = static_cast<T>(element(f, i) * scale);
+  for (std::size_t i = 0; i < f.count; ++i) {
+    const double v = element(f, i) * scale;
+    values[i] = static_cast<T>(v);
+    TAPEGRAD_CHECK(!std::isinf(values[i]) || std::isinf(v), nn::FileError, op, ": ", path.string(),
+                   ": element ", i, " (", v, ") is out of the range of float32");
+  }
   return from<T>(values, shape);
 }
 
@@ -140,7 +180,8 @@ Tensor to_tensor(const IdxFile& f, const Shape& shape, double scale) {
 
 Tensor read_idx(const std::filesystem::path& path, Dtype dtype) {
   const IdxFile f = open_idx(path, "read_idx");
-  return dtype == Dtype::float32 ? to_tensor<float>(f, f.shape, 1.0) : to_tensor<double>(f, f.shape, 1.0);
+  return dtype == Dtype::float32 ? to_tensor<float>(f, f.shape, 1.0, path, "read_idx")
+                                 : to_tensor<double>(f, f.shape, 1.0, path, "read_idx");
 }
 
 namespace {
@@ -177,8 +218,8 @@ Dataset load_mnist(const std::filesystem::path& images, const std::filesystem::p
     TAPEGRAD_CHECK(y[i] >= 0 && y[i] < num_classes, nn::FileError, "load_mnist: ", labels.string(),
                    ": label ", y[i], " at position ", i, " is out of range for ", num_classes, " classes");
   const Shape shape{n, n == 0 ? 0 : static_cast<std::int64_t>(f.count) / n};
-  Tensor x = dtype == Dtype::float32 ? to_tensor<float>(f, shape, 1.0 / 255.0)
-                                     : to_tensor<double>(f, shape, 1.0 / 255.0);
+  Tensor x = dtype == Dtype::float32 ? to_tensor<float>(f, shape, 1.0 / 255.0, images, "load_mnist")
+                                     : to_tensor<double>(f, shape, 1.0 / 255.0, images, "load_mnist");
   return Dataset(std::move(x), std::move(y), num_classes);
 }
 

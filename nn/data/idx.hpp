@@ -18,7 +18,10 @@ namespace tapegrad::nn {
 /// Any IDX file as a tensor with the file's dimensions, values converted to `dtype` unscaled.
 /// Throws FileError naming the file if it cannot be read, its magic is not 00 00 <type> <rank>, its type
 /// byte is unknown, its rank is 0, or its size is not exactly header + elements (truncated, or trailing
-/// bytes), with the byte counts in the message.
+/// bytes), with the byte counts in the message; or if it is not a regular file, its shape holds more
+/// elements than a tensor may (numel's rule, empty shapes included), or (float32) a float64 value is beyond
+/// float32's range. The header is checked against the file's size before the elements are read. A zero
+/// dimension with no data gives an empty tensor of that shape.
 /// Example: `auto images = nn::read_idx("train-images-idx3-ubyte");  // [60000, 28, 28]`
 Tensor read_idx(const std::filesystem::path& path, Dtype dtype = Dtype::float32);
 

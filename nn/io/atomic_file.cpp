@@ -2,6 +2,7 @@
 #include "tapegrad/nn/io/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>  // kill(pid, 0)
 #include <stdlib.h>  // mkstemp
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <system_error>
 
 #include "tapegrad/nn/io/file_error.hpp"
 #include "tapegrad/nn/io/file_io.hpp"
@@ -20,14 +22,57 @@ namespace {
 constexpr std::size_t kBufferBytes = std::size_t{1} << 16;
 }
 
-AtomicFile::AtomicFile(const std::filesystem::path& path, std::string_view op) : path_(path), op_(op) {
+namespace {
+
+// `path` with every symbolic link on its last component followed (relative targets are relative to the
+// link's folder), so that saving through a link replaces the file it points to and keeps the link.
+std::filesystem::path follow_links(const std::filesystem::path& path, std::string_view op) {
+  std::filesystem::path p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    std::error_code error;
+    if (!std::filesystem::is_symlink(std::filesystem::symlink_status(p, error))) return p;
+    const std::filesystem::path target = std::filesystem::read_symlink(p, error);
+    if (error)
+      ::tapegrad::detail::raise<nn::FileError>(op, ": cannot write ", path.string(), ": ", error.message());
+    p = target.is_absolute() ? target : p.parent_path() / target;
+  }
+  ::tapegrad::detail::raise<nn::FileError>(op, ": cannot write ", path.string(),
+                                           ": too many levels of symbolic links");
+}
+
+// Removes the temporary files that earlier saves of the same target left when their process was killed:
+// ".<name>.tmp-<pid>-XXXXXX" whose <pid> no longer runs. Files of a live process (another save in flight,
+// this process's own) are left alone; anything that fails here is ignored, the save goes on.
+void remove_stale_temporaries(const std::filesystem::path& dir, const std::string& prefix) {
+  std::error_code error;
+  for (auto it = std::filesystem::directory_iterator(dir, error);
+       !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const char* digits = name.c_str() + prefix.size();
+    char* end = nullptr;
+    const long pid = std::strtol(digits, &end, 10);
+    if (end == digits || *end != '-' || pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ::unlink(it->path().c_str());
+  }
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(const std::filesystem::path& path, std::string_view op)
+    : display_path_(path), path_(follow_links(path, op)), op_(op) {
   TAPEGRAD_CHECK(path.has_filename(), nn::FileError, op_, ": cannot write ", path.string(),
                  ": not a file name");
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path dir =
+      path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
   // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "." + std::string.
-  std::string temp_name = ".";
-  temp_name += path.filename().string();
-  temp_name += ".tmp-XXXXXX";
+  std::string prefix = ".";
+  prefix += path_.filename().string();
+  prefix += ".tmp-";
+  remove_stale_temporaries(dir, prefix);
+  std::string temp_name = prefix;
+  temp_name += std::to_string(::getpid());
+  temp_name += "-XXXXXX";
   std::string pattern = (dir / temp_name).string();
   fd_ = ::mkstemp(pattern.data());
   if (fd_ < 0) fail(errno_text());
@@ -46,7 +91,7 @@ void AtomicFile::fail(std::string_view what) {
   fd_ = -1;
   if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
   temp_path_.clear();
-  ::tapegrad::detail::raise<nn::FileError>(op_, ": cannot write ", path_.string(), ": ", reason);
+  ::tapegrad::detail::raise<nn::FileError>(op_, ": cannot write ", display_path_.string(), ": ", reason);
 }
 
 void AtomicFile::write(const void* data, std::size_t bytes) {

@@ -2,7 +2,10 @@
 // atomic_file.hpp: write a file so that readers see the old contents or the new, never a mix.
 // The bytes go to a temporary file next to the target (same directory, so the same filesystem), which is
 // fsync'd and renamed over the target; rename is atomic on POSIX. If anything fails, or the writer is
-// destroyed before commit() (an exception on the way), the temporary file is removed.
+// destroyed before commit() (an exception on the way), the temporary file is removed. A process killed
+// mid-write leaves ".<name>.tmp-<pid>-XXXXXX" behind; the next save of the same target removes those whose
+// process is gone. A target that is a symbolic link is followed: the file it points to is replaced, the link
+// stays (docs/reliability.md).
 #pragma once
 
 #include <cstddef>
@@ -32,7 +35,8 @@ class AtomicFile {
   void flush();
   [[noreturn]] void fail(std::string_view what);
 
-  std::filesystem::path path_;
+  std::filesystem::path display_path_;  // as the caller gave it, for messages
+  std::filesystem::path path_;          // with symbolic links followed: the file rename replaces
   std::filesystem::path temp_path_;
   std::string op_;
   int fd_ = -1;

@@ -195,45 +195,66 @@ Entry read_entry(Cursor& in, std::size_t index, const char* group, const std::st
                  " has unknown dtype code ", int{code});
   e.dtype = code == 0 ? Dtype::float32 : code == 1 ? Dtype::float64 : Dtype::int64;
   const auto rank = in.integer<std::uint8_t>(entry + "'s rank");
-  std::size_t count = 1;
-  bool fits = true;
+  // The rule of tapegrad::numel (the non-zero dimensions multiply to at most max_numel), checked by division
+  // as the dimensions arrive, so that no product overflows and the error is a FileError naming the file.
+  std::uint64_t nonzero = 1;
+  bool empty = false;
   for (std::size_t i = 0; i < rank; ++i) {
     const auto d = in.integer<std::uint64_t>(entry + "'s shape");
-    TAPEGRAD_CHECK(d <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()), nn::FileError,
-                   op, ": ", file, " is malformed: ", entry, " has dimension ", d);
+    TAPEGRAD_CHECK(d <= static_cast<std::uint64_t>(max_numel) / nonzero, nn::FileError, op, ": ", file,
+                   " is malformed: ", entry, " has dimension ", i, " = ", d,
+                   ", more elements than a tensor may hold");
     e.shape.push_back(static_cast<std::int64_t>(d));
-    if (d != 0 && count > std::numeric_limits<std::size_t>::max() / 8 / d) fits = false;
-    count = fits ? count * static_cast<std::size_t>(d) : count;
+    if (d == 0)
+      empty = true;
+    else
+      nonzero *= d;
   }
-  TAPEGRAD_CHECK(fits, nn::FileError, op, ": ", file, " is malformed: ", entry, " has shape ",
-                 to_string(e.shape), ", too many elements");
+  const std::size_t count = empty ? 0 : static_cast<std::size_t>(nonzero);
   e.data_offset = in.skip(count * size_of(e.dtype),
                           entry + "'s data " + to_string(e.shape) + " " + std::string(name(e.dtype)));
   return e;
 }
 
-ParsedFile parse(const std::filesystem::path& path, const char* op) {
-  ParsedFile f;
-  f.bytes = detail::read_whole_file(path, op);
-  const std::string file = path.string();
-  const std::size_t size = f.bytes.size();
-  const auto* b = reinterpret_cast<const unsigned char*>(f.bytes.data());
-  TAPEGRAD_CHECK(std::memcmp(b, kMagic, std::min(size, sizeof kMagic)) == 0 && size > 0, nn::FileError, op,
-                 ": ", file, " is not a tapegrad checkpoint (it does not start with the checkpoint magic)");
-  TAPEGRAD_CHECK(size >= kHeaderBytes + kChecksumBytes, nn::FileError, op, ": ", file,
-                 " is truncated: ", size, " bytes, shorter than a header and checksum (",
+// A little-endian integer of the header at `offset` (the caller has checked that the head holds it).
+std::uint64_t header_field(std::string_view head, std::size_t offset, std::size_t bytes) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < bytes; ++i)
+    v |= std::uint64_t{static_cast<unsigned char>(head[offset + i])} << (8 * i);
+  return v;
+}
+
+// Magic, version and recorded size against the file's size, from the first kHeaderBytes only: a file that
+// is not a checkpoint, or whose size disagrees with its header, is refused before the rest is read.
+void check_header(std::string_view head, std::uint64_t size, const std::string& file, const char* op) {
+  TAPEGRAD_CHECK(size > 0 && std::memcmp(head.data(), kMagic, std::min(head.size(), sizeof kMagic)) == 0,
+                 nn::FileError, op, ": ", file,
+                 " is not a tapegrad checkpoint (it does not start with the checkpoint magic)");
+  TAPEGRAD_CHECK(size >= kHeaderBytes + kChecksumBytes && head.size() >= kHeaderBytes, nn::FileError, op,
+                 ": ", file, " is truncated: ", size, " bytes, shorter than a header and checksum (",
                  kHeaderBytes + kChecksumBytes, ")");
-  Cursor header(f.bytes, kHeaderBytes, file, op);
-  header.skip(sizeof kMagic, "magic");
-  const auto version = header.integer<std::uint32_t>("version");
+  const std::uint64_t version = header_field(head, 8, 4);
   TAPEGRAD_CHECK(version == kVersion, nn::FileError, op, ": ", file, " has format version ", version,
                  "; this build reads version ", kVersion);
-  const auto flags = header.integer<std::uint32_t>("flags");
-  const auto recorded_size = header.integer<std::uint64_t>("file size");
+  const std::uint64_t recorded_size = header_field(head, 16, 8);
   TAPEGRAD_CHECK(recorded_size <= size, nn::FileError, op, ": ", file, " is truncated: its header records ",
                  recorded_size, " bytes, the file has ", size);
   TAPEGRAD_CHECK(recorded_size == size, nn::FileError, op, ": ", file, " has ", size - recorded_size,
                  " unexpected trailing byte(s) after the ", recorded_size, " its header records");
+}
+
+ParsedFile parse(const std::filesystem::path& path, const char* op) {
+  ParsedFile f;
+  const std::string file = path.string();
+  f.bytes = detail::read_whole_file(path, op, kHeaderBytes, [&](std::string_view head, std::uint64_t size) {
+    check_header(head, size, file, op);
+  });
+  const std::size_t size = f.bytes.size();
+  const auto* b = reinterpret_cast<const unsigned char*>(f.bytes.data());
+  Cursor header(f.bytes, kHeaderBytes, file, op);
+  header.skip(sizeof kMagic + 4, "magic and version");
+  const auto flags = header.integer<std::uint32_t>("flags");
+  header.skip(8, "file size");
   const std::size_t body = size - kChecksumBytes;
   Cursor checksum(f.bytes, size, file, op);
   checksum.skip(body, "body");

@@ -3,8 +3,9 @@
 // The format (docs/checkpoint-format.md) is little-endian: magic, version, size, counts, then per tensor its
 // name, dtype, shape and raw data, and a CRC-32 of everything before it. Saving is atomic: the bytes go to
 // a temporary file in the same directory, which is fsync'd and then renamed over the target, so a crash
-// leaves either the old checkpoint or the new one, never half of one. Loading reads and checks the whole
-// file, and every name, shape and dtype against the destinations, before it writes a single element, so
+// leaves either the old checkpoint or the new one, never half of one (a killed save's temporary is removed
+// by the next save of the same path; a symbolic link is followed, docs/reliability.md). Loading checks the
+// header against the file's size before reading the rest, then the whole file, and every name, shape and dtype against the destinations, before it writes a single element, so
 // a bad file throws and leaves the model exactly as it was.
 #pragma once
 
@@ -28,7 +29,9 @@ struct Checkpoint {
 /// fsync, rename; the file gets mode 0644). Throws ShapeError for an undefined tensor, an empty or
 /// duplicate name within one list, or a tensor of more than 255 dimensions (nothing is written then), and
 /// FileError naming the path and the system's reason if the file cannot be written (the temporary file is
-/// removed and an existing checkpoint at `path` is left unchanged).
+/// removed and an existing checkpoint at `path` is left unchanged). If `path` is a symbolic link, the file
+/// it points to is replaced and the link kept. Temporaries ".<name>.tmp-<pid>-XXXXXX" of earlier saves of
+/// `path` whose process no longer runs are removed first.
 /// Example: `nn::save_checkpoint("model.tgc", net.named_parameters(), opt.state());`
 void save_checkpoint(const std::filesystem::path& path, const NamedTensors& parameters,
                      const NamedTensors& optimizer_state = {});

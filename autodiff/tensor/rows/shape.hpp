@@ -37,7 +37,6 @@ struct Reshape {
   /// that does not fit is output_shape's error.
   static Shape resolve(const Shape& requested, const Shape& in) {
     Shape resolved = requested;
-    std::int64_t known = 1;
     std::size_t inferred = requested.size();
     for (std::size_t i = 0; i < requested.size(); ++i) {
       if (requested[i] == -1 && inferred == requested.size()) {
@@ -47,8 +46,10 @@ struct Reshape {
       TAPEGRAD_CHECK(requested[i] >= 0, ShapeError,
                      "reshape: dimensions must be non-negative (one may be -1), got ", to_string(requested),
                      " for a tensor of shape ", to_string(in));
-      known *= requested[i];
     }
+    // numel of the shape with the -1 taken as 1: the size is checked where every shape is (no overflow).
+    if (inferred != requested.size()) resolved[inferred] = 1;
+    const std::int64_t known = numel(resolved, "reshape");
     if (inferred != requested.size()) {
       const std::int64_t count = numel(in);
       TAPEGRAD_CHECK(known != 0 && count % known == 0, ShapeError, "reshape: cannot view shape ",
@@ -58,9 +59,9 @@ struct Reshape {
     return resolved;
   }
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
-    TAPEGRAD_CHECK(numel(r.shape) == in[0].numel(), ShapeError, "reshape: cannot view shape ",
-                   to_string(in[0].shape()), " (", in[0].numel(), " elements) as ", to_string(r.shape), " (",
-                   numel(r.shape), " elements)");
+    const std::int64_t n = numel(r.shape, name);
+    TAPEGRAD_CHECK(n == in[0].numel(), ShapeError, "reshape: cannot view shape ", to_string(in[0].shape()),
+                   " (", in[0].numel(), " elements) as ", to_string(r.shape), " (", n, " elements)");
     return r.shape;
   }
   template <class T>

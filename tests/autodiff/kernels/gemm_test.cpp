@@ -195,7 +195,9 @@ TEST_CASE_TEMPLATE("gemm: blocked paths are right across cache block boundaries"
   for (Route route : available_routes()) check_cases<T>(cases, route, false, 1);
 }
 
-TEST_CASE_TEMPLATE("gemm: products split over threads match a naive triple loop", T, float, double) {
+TEST_CASE_TEMPLATE("gemm: products split over threads match a naive triple loop" *
+                       doctest::test_suite("threads"),
+                   T, float, double) {
   const std::vector<Case> cases = split_cases();
   for (Route route : available_routes())
     for (int threads : {2, 3}) check_cases<T>(cases, route, true, threads);
@@ -227,7 +229,7 @@ TEST_CASE("gemm: the packing scratch stops growing once the largest product has 
   }
 }
 
-TEST_CASE("gemm: the thread pool is started once and reused") {
+TEST_CASE("gemm: the thread pool is started once and reused" * doctest::test_suite("threads")) {
   ForcedGemm forced({GemmPath::packed, GemmIsa::generic}, true, 2);
   std::mt19937_64 rng = tapegrad::test::make_rng(tapegrad::test::kSeed);
   const Case c{64, 64, 16, false, 0};
@@ -238,7 +240,8 @@ TEST_CASE("gemm: the thread pool is started once and reused") {
   CHECK(tapegrad::detail::pool_workers() == workers);
 }
 
-TEST_CASE("gemm: parallel_for runs every task once, and nested calls run inline") {
+TEST_CASE("gemm: parallel_for runs every task once and runs nested calls inline" *
+          doctest::test_suite("threads")) {
   std::vector<int> runs(5, 0), inner(5, 0);  // one slot per task: no two threads write the same one
   tapegrad::detail::parallel_for(5, [&](int i) {
     const auto slot = static_cast<std::size_t>(i);
@@ -260,6 +263,21 @@ TEST_CASE("gemm: the instruction set reported as best is the widest that runs") 
   } else {
     CHECK(best == "generic");
   }
+}
+
+TEST_CASE("threading: set_num_threads rejects more than max_num_threads") {
+  const int before = tapegrad::num_threads();
+  const int most = tapegrad::max_num_threads();
+  CHECK(most >= 8);
+  const std::string expected = "set_num_threads: expected at most " + std::to_string(most) +
+                               " threads (4 per hardware thread), got " + std::to_string(most + 1);
+  CHECK_THROWS_WITH_AS(tapegrad::set_num_threads(most + 1), doctest::Contains(expected.c_str()),
+                       tapegrad::DomainError);
+  CHECK_THROWS_AS(tapegrad::set_num_threads(1 << 30), tapegrad::DomainError);
+  CHECK(tapegrad::num_threads() == before);  // unchanged
+  tapegrad::set_num_threads(most);
+  CHECK(tapegrad::num_threads() == most);
+  tapegrad::set_num_threads(before);
 }
 
 TEST_CASE("threading: set_num_threads sets the count and rejects fewer than one thread") {

@@ -144,7 +144,7 @@ TEST_CASE("anomaly: after the guard dies nothing throws and guards nest") {
   CHECK(std::isnan(y.value()));
 }
 
-TEST_CASE("anomaly: a guard covers only its own thread") {
+TEST_CASE("anomaly: a guard covers only its own thread" * doctest::test_suite("threads")) {
   AnomalyGuard guard;
   bool enabled_there = true;
   bool threw_there = true;

@@ -229,7 +229,7 @@ TEST_CASE("Tape: backward_from rejects an index that is not on the recording") {
   CHECK(x.grad() == 1.0);
 }
 
-TEST_CASE("Tape: tapes on different threads are independent") {
+TEST_CASE("Tape: tapes on different threads are independent" * doctest::test_suite("threads")) {
   // Each thread records, sweeps and clears its own tapes concurrently, over and over; half use a Tape
   // object, half their thread's default tape. f = x^3 + x sin x, f' = 3x^2 + sin x + x cos x.
   constexpr int kThreads = 6, kRounds = 300;
