@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <span>
 #include <vector>
@@ -25,7 +26,7 @@ Var bessel_j0(const Var& x) {
 
 /// log(sum exp(x_i)) of any number of inputs, with its gradient softmax(x) supplied.
 Var log_sum_exp(std::span<const Var> x) {
-  double top = -INFINITY;
+  double top = -std::numeric_limits<double>::infinity();
   for (const Var& v : x) top = std::max(top, v.value());
   double total = 0.0;
   for (const Var& v : x) total += std::exp(v.value() - top);
@@ -116,9 +117,9 @@ TEST_CASE("custom_function: the anomaly guard names a non-finite value or partia
   Tape tape;
   Var x = 1.0;
   tapegrad::AnomalyGuard guard;
-  CHECK_THROWS_WITH_AS(custom_function(NAN, {x}, {1.0}, "my_fn"), doctest::Contains("my_fn produced nan"),
-                       tapegrad::DomainError);
-  CHECK_THROWS_WITH_AS(custom_function(1.0, {x}, {INFINITY}, "my_fn"),
+  CHECK_THROWS_WITH_AS(custom_function(std::numeric_limits<double>::quiet_NaN(), {x}, {1.0}, "my_fn"),
+                       doctest::Contains("my_fn produced nan"), tapegrad::DomainError);
+  CHECK_THROWS_WITH_AS(custom_function(1.0, {x}, {std::numeric_limits<double>::infinity()}, "my_fn"),
                        doctest::Contains("partial of my_fn with respect to its input 0"),
                        tapegrad::DomainError);
 }

@@ -31,7 +31,7 @@ std::vector<std::string> entries_starting(const fs::path& dir, const std::string
 }
 
 tapegrad::nn::NamedTensors one_parameter(float value) {
-  return {{"w", tapegrad::full({2}, value)}};
+  return {{"w", tapegrad::full({2}, static_cast<double>(value))}};
 }
 
 }  // namespace
