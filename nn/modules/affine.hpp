@@ -8,8 +8,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "tapegrad/autodiff/core/dtype.hpp"
+#include "tapegrad/autodiff/core/error.hpp"
 #include "tapegrad/autodiff/tensor/tensor.hpp"
 #include "tapegrad/nn/modules/module.hpp"
 #include "tapegrad/nn/modules/random.hpp"
@@ -24,6 +26,16 @@ struct AffineOptions {
   bool bias = true;
   Dtype dtype = Dtype::float32;
 };
+
+/// The sizes check of a unit with in_features inputs and out_features outputs (Linear, Layer), run before
+/// its parameters exist so that the message names `unit`. Returns `options` for use in an initialiser list.
+template <class Options>
+const Options& checked_sizes(std::string_view unit, const Options& options) {
+  TAPEGRAD_CHECK(options.in_features > 0 && options.out_features > 0, ShapeError, unit,
+                 ": in_features and out_features must be positive, got in_features = ", options.in_features,
+                 ", out_features = ", options.out_features);
+  return options;
+}
 
 class Affine {
  public:

@@ -4,22 +4,10 @@
 
 #include <sstream>
 
-#include "tapegrad/autodiff/core/error.hpp"
-
 namespace tapegrad::nn {
 
-namespace {
-/// Checked before the parameters exist, so the message names Layer.
-const LayerOptions& checked(const LayerOptions& options) {
-  TAPEGRAD_CHECK(options.in_features > 0 && options.out_features > 0, ShapeError,
-                 "Layer: in_features and out_features must be positive, got in_features = ",
-                 options.in_features, ", out_features = ", options.out_features);
-  return options;
-}
-}  // namespace
-
 Layer::Layer(const LayerOptions& options, Generator& gen)
-    : options_(checked(options)),
+    : options_(checked_sizes("Layer", options)),
       affine_(*this,
               {.in_features = options.in_features,
                .out_features = options.out_features,
