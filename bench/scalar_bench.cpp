@@ -66,14 +66,14 @@ class VarGradient {
 
   double record() {
     tape_.clear();
-    for (std::size_t i = 0; i < in_.size(); ++i) x_[i] = Var(in_[i]);
+    tapegrad::make_inputs(in_, x_);
     y_ = P{}(x_.data());
     return y_.value();
   }
   double gradient() {
     const double f = record();
     y_.backward();
-    for (std::size_t i = 0; i < x_.size(); ++i) g_[i] = x_[i].grad();
+    tapegrad::gradients(x_, g_);
     return f;
   }
   const std::vector<double>& grad() const { return g_; }

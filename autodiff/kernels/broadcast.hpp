@@ -46,11 +46,13 @@ template <class Op, class T, std::int64_t SA, std::int64_t SB>
   for (std::int64_t j = 0; j < len; ++j) ry[j] = Op::forward(ra[j * SA], rb[j * SB]);
 }
 
-/// forward_run for long runs, in the widest vectors the CPU has (simd_clones.hpp).
+/// forward_run as the loop of run_widest, for long runs (simd_clones.hpp).
 template <class Op, class T, std::int64_t SA, std::int64_t SB>
-TAPEGRAD_SIMD_CLONES void forward_run_wide(std::int64_t len, const T* ra, const T* rb, T* ry) {
-  forward_run<Op, T, SA, SB>(len, ra, rb, ry);
-}
+struct ForwardRun {
+  TAPEGRAD_INLINE static void run(std::int64_t len, const T* ra, const T* rb, T* ry) {
+    forward_run<Op, T, SA, SB>(len, ra, rb, ry);
+  }
+};
 
 /// y = Op::forward(a, b) with broadcasting; y has the broadcast shape `out`.
 template <class Op, class T>
@@ -62,7 +64,7 @@ void broadcast_forward(const Shape& out, const Shape& sa_shape, const Shape& sb_
                            with_strides(sa, sb, [&](auto csa, auto csb) {
                              constexpr std::int64_t kSa = decltype(csa)::value, kSb = decltype(csb)::value;
                              if (TAPEGRAD_HAS_SIMD_CLONES && len >= kSimdCloneMinLength)
-                               forward_run_wide<Op, T, kSa, kSb>(len, a + ia, b + ib, y + o);
+                               run_widest<ForwardRun<Op, T, kSa, kSb>>(len, a + ia, b + ib, y + o);
                              else
                                forward_run<Op, T, kSa, kSb>(len, a + ia, b + ib, y + o);
                            });
@@ -97,12 +99,14 @@ template <class Op, class T, std::int64_t SA, std::int64_t SB>
   if (gb != nullptr) add_or_store<SB>(gb, len, assign_b, term_b);
 }
 
-/// backward_run for long runs, in the widest vectors the CPU has (simd_clones.hpp).
+/// backward_run as the loop of run_widest, for long runs (simd_clones.hpp).
 template <class Op, class T, std::int64_t SA, std::int64_t SB>
-TAPEGRAD_SIMD_CLONES void backward_run_wide(std::int64_t len, const T* ra, const T* rb, const T* ry,
-                                            const T* rg, T* ga, T* gb, bool assign_a, bool assign_b) {
-  backward_run<Op, T, SA, SB>(len, ra, rb, ry, rg, ga, gb, assign_a, assign_b);
-}
+struct BackwardRun {
+  TAPEGRAD_INLINE static void run(std::int64_t len, const T* ra, const T* rb, const T* ry, const T* rg, T* ga,
+                                  T* gb, bool assign_a, bool assign_b) {
+    backward_run<Op, T, SA, SB>(len, ra, rb, ry, rg, ga, gb, assign_a, assign_b);
+  }
+};
 
 /// ga += d/da and gb += d/db (either may be null: no gradient wanted), each summed back over the dimensions
 /// along which its input was broadcast. With assign_a (assign_b), ga (gb) is stored instead of added to:
@@ -120,8 +124,8 @@ void broadcast_backward(const Shape& out, const Shape& sa_shape, const Shape& sb
                            with_strides(sa, sb, [&](auto csa, auto csb) {
                              constexpr std::int64_t kSa = decltype(csa)::value, kSb = decltype(csb)::value;
                              if (TAPEGRAD_HAS_SIMD_CLONES && len >= kSimdCloneMinLength)
-                               backward_run_wide<Op, T, kSa, kSb>(len, a + ia, b + ib, y + o, g + o, run_ga,
-                                                                  run_gb, assign_a, assign_b);
+                               run_widest<BackwardRun<Op, T, kSa, kSb>>(len, a + ia, b + ib, y + o, g + o,
+                                                                        run_ga, run_gb, assign_a, assign_b);
                              else
                                backward_run<Op, T, kSa, kSb>(len, a + ia, b + ib, y + o, g + o, run_ga,
                                                              run_gb, assign_a, assign_b);

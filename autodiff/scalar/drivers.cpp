@@ -21,14 +21,13 @@ std::vector<double> gradient(const Var& y, std::span<const Var> inputs) {
 namespace detail {
 
 std::vector<Var> make_inputs(std::span<const double> point) {
-  std::vector<Var> x;
-  x.reserve(point.size());
-  for (double v : point) x.emplace_back(v);
+  std::vector<Var> x(point.size());
+  tapegrad::make_inputs(point, x);
   return x;
 }
 
 void read_gradient(std::span<const Var> x, std::span<double> out) {
-  for (std::size_t i = 0; i < x.size(); ++i) out[i] = x[i].grad();
+  tapegrad::gradients(x, out);
 }
 
 }  // namespace detail

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <ostream>
+#include <span>
 
 #include "tapegrad/autodiff/core/error.hpp"
 #include "tapegrad/autodiff/scalar/expression.hpp"
@@ -111,6 +112,9 @@ class Var : public ExpressionBase {
   std::uint32_t index() const noexcept { return index_; }
   std::uint32_t generation() const noexcept { return generation_; }
 
+  friend void make_inputs(std::span<const double> values, std::span<Var> vars);
+  friend void gradients(std::span<const Var> vars, std::span<double> out);
+
   /// A Var is one leaf: it fills slot I with its partial.
   template <std::size_t I, std::size_t N>
   TAPEGRAD_INLINE void push(detail::Leaves<N>& leaves, double multiplier) const {
@@ -127,6 +131,36 @@ class Var : public ExpressionBase {
 template <class Derived>
 void ExpressionOps<Derived>::backward() const {
   Var(static_cast<const Derived&>(*this)).backward();
+}
+
+/// vars[i] = Var(values[i]) for every i, in order, recorded in one pass over the tape instead of one test
+/// and a possible call per input: for a model's or a problem's many unknowns. Throws ShapeError unless the
+/// two sizes agree, DomainError for a non-finite value while an AnomalyGuard is alive.
+/// Example: `std::vector<Var> x(n); make_inputs(values, x);`
+inline void make_inputs(std::span<const double> values, std::span<Var> vars) {
+  TAPEGRAD_CHECK(values.size() == vars.size(), ShapeError, "make_inputs: ", values.size(), " values but ",
+                 vars.size(), " Vars");
+  const detail::Recorded first = Tape::record_inputs(values);
+  for (std::size_t i = 0; i < vars.size(); ++i) {
+    vars[i].value_ = values[i];
+    vars[i].index_ = first.index + static_cast<std::uint32_t>(i);
+    vars[i].generation_ = first.generation;
+  }
+}
+
+/// out[i] = vars[i].grad() for every i: one test over all of them, then a copy, where a loop of grad()
+/// tests each. Throws ShapeError unless the sizes agree, and as grad() does for a stale Var.
+inline void gradients(std::span<const Var> vars, std::span<double> out) {
+  TAPEGRAD_CHECK(vars.size() == out.size(), ShapeError, "gradients: ", vars.size(), " Vars but ", out.size(),
+                 " outputs");
+  const detail::TapeHead& head = *detail::active_head;
+  bool all_swept = true;  // every Var of the active recording, with an adjoint from its last backward()
+  for (const Var& v : vars) all_swept &= (v.generation_ == head.generation) & (v.index_ < head.adjoint_count);
+  if (all_swept) {
+    for (std::size_t i = 0; i < vars.size(); ++i) out[i] = head.adjoints[vars[i].index_];
+  } else {
+    for (std::size_t i = 0; i < vars.size(); ++i) out[i] = vars[i].grad();
+  }
 }
 
 /// The value of a Var, an expression or a plain number: lets templated code print or branch on T.

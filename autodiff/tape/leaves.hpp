@@ -62,10 +62,7 @@ struct Leaves {
   /// True if every leaf belongs to the recording `active` (the common case): no constant, no stale or
   /// foreign Var. One OR of XORs, so the common case costs one branch per statement.
   TAPEGRAD_INLINE bool all_of(std::uint32_t active) const noexcept {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return ((generation[I] ^ active) | ...) == 0;
-    }
-    (std::make_index_sequence<N>{});
+    return all_of(active, std::make_index_sequence<N>{});
   }
 
   /// Throws TapeError naming `op` for the first leaf that is a Var of another recording; constants
@@ -83,17 +80,7 @@ struct Leaves {
     if constexpr (N > kMergeOnRegisters) {
       return merge_arguments(write_all(out), N);
     } else {
-      return [&]<std::size_t... J>(std::index_sequence<J...>) {
-        // Left to right (a braced list is evaluated in order): each leaf folds into the first earlier
-        // slot with its index, which is always a kept one (a dropped slot matched an earlier one first).
-        const bool folded[] = {fold_into_earlier<J>()...};
-        // Whether a leaf folds is usually known at compile time (x * x copies one Var twice), and then
-        // this test costs nothing; otherwise it is a well-predicted branch.
-        std::size_t n = 0;
-        ((folded[J] ? void() : void(out[n++] = Arg{index[J], partial[J]})), ...);
-        return n;
-      }
-      (std::make_index_sequence<N>{});
+      return write_merged(out, std::make_index_sequence<N>{});
     }
   }
 
@@ -104,14 +91,35 @@ struct Leaves {
   }
 
  private:
+  // The loops over slots are pack expansions in always-inlined member templates rather than lambdas over an
+  // index_sequence: Clang does not inline such a lambda into an always-inlined caller by itself, and then the
+  // leaves leave the registers (measured: write_merged as a call was 50 instructions per statement on e).
+  template <std::size_t... I>
+  TAPEGRAD_INLINE bool all_of(std::uint32_t active, std::index_sequence<I...>) const noexcept {
+    return ((generation[I] ^ active) | ...) == 0;
+  }
+
+  template <std::size_t... J>
+  TAPEGRAD_INLINE std::size_t write_merged(Arg* out, std::index_sequence<J...>) noexcept {
+    // Left to right (a braced list is evaluated in order): each leaf folds into the first earlier slot
+    // with its index, which is always a kept one (a dropped slot matched an earlier one first).
+    const bool folded[] = {fold_into_earlier<J>()...};
+    // Whether a leaf folds is usually known at compile time (x * x copies one Var twice), and then this
+    // test costs nothing; otherwise it is a well-predicted branch.
+    std::size_t n = 0;
+    ((folded[J] ? void() : void(out[n++] = Arg{index[J], partial[J]})), ...);
+    return n;
+  }
+
   /// Calls f(std::integral_constant<std::size_t, I>) for I = 0 .. N-1: a loop whose subscripts are
   /// constants, so that the arrays above are never forced into memory (a runtime subscript would).
   template <class F>
   TAPEGRAD_INLINE static void each(F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (f(std::integral_constant<std::size_t, I>{}), ...);
-    }
-    (std::make_index_sequence<N>{});
+    each(f, std::make_index_sequence<N>{});
+  }
+  template <class F, std::size_t... I>
+  TAPEGRAD_INLINE static void each(F& f, std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
   }
 
   /// Adds leaf J's partial to the first earlier slot that reads the same Var; returns whether it did.

@@ -191,6 +191,27 @@ detail::Recorded Tape::record_input_slow(double value) {
   return {index, tape.head_.generation};
 }
 
+detail::Recorded Tape::record_inputs(std::span<const double> values) {
+  if (detail::anomaly_depth != 0)
+    for (const double value : values) detail::check_result("input", value, {value});
+  Tape& tape = active();
+  if (values.empty()) return {tape.head_.next_index(), tape.head_.generation};
+  detail::TapeHead& head = tape.head_;
+  tape.make_room(1);
+  const std::uint32_t first = head.next_index();
+  // Block by block: each input takes one count and its reserved argument slot (see Block), left unwritten.
+  for (std::size_t left = values.size(); left != 0;) {
+    tape.make_room(1);
+    const std::size_t n = std::min(left, static_cast<std::size_t>(tape.block_end_ - head.arg));
+    std::memset(static_cast<void*>(head.count), 0, n);
+    head.count += n;
+    head.arg += n;
+    left -= n;
+  }
+  tape.refresh_limit();
+  return {first, head.generation};
+}
+
 detail::Recorded Tape::record_gathered(const detail::Arg* args, std::size_t count, std::string_view op) {
   Tape& tape = active();
   tape.make_room(count);

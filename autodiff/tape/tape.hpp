@@ -215,6 +215,12 @@ class Tape {
     return record_input_slow(value);
   }
 
+  /// Appends values.size() inputs to the active tape at once, as as many record_input() calls in order
+  /// would: their indices are consecutive, so the first one and the generation say where they all are.
+  /// For models and problems with many unknowns (make_inputs in scalar/var.hpp): one pass of stores per
+  /// block instead of a test and a possible call per input. The anomaly guard's check of each value applies.
+  static detail::Recorded record_inputs(std::span<const double> values);
+
   /// Constructs an external record in the tape's arena (recycled by clear(), so a steady-state loop
   /// does not allocate) and appends its statement. Returns the record and its index.
   template <class Record, class... Args>

@@ -125,16 +125,20 @@ template <class Op, class T>
   else
     for (std::int64_t i = 0; i < n; ++i) gx[i] += unary_backward<Op>(a, x[i], y[i], gy[i]);
 }
-/// The same loops for long tensors, in the widest vectors the CPU has (simd_clones.hpp).
+/// The same loops as the loops of run_widest, for long tensors (simd_clones.hpp).
 template <class Op, class T>
-TAPEGRAD_SIMD_CLONES void unary_forward_wide(const Attrs<Op>& attrs, std::int64_t n, const T* x, T* y) {
-  unary_forward_loop<Op, T>(attrs, n, x, y);
-}
+struct UnaryForward {
+  TAPEGRAD_INLINE static void run(const Attrs<Op>& attrs, std::int64_t n, const T* x, T* y) {
+    unary_forward_loop<Op, T>(attrs, n, x, y);
+  }
+};
 template <class Op, class T>
-TAPEGRAD_SIMD_CLONES void unary_backward_wide(const Attrs<Op>& attrs, std::int64_t n, const T* x, const T* y,
-                                              const T* gy, T* gx, bool fresh) {
-  unary_backward_loop<Op, T>(attrs, n, x, y, gy, gx, fresh);
-}
+struct UnaryBackward {
+  TAPEGRAD_INLINE static void run(const Attrs<Op>& attrs, std::int64_t n, const T* x, const T* y, const T* gy,
+                                  T* gx, bool fresh) {
+    unary_backward_loop<Op, T>(attrs, n, x, y, gy, gx, fresh);
+  }
+};
 
 /// What a row's functions receive: the std::array itself, or a span over a variadic row's list.
 template <class Op, class List>
@@ -170,7 +174,7 @@ void run_forward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& out
   if constexpr (Op::kind == tops::Kind::unary) {
     const std::int64_t n = out.numel();
     if (TAPEGRAD_HAS_SIMD_CLONES && n >= kSimdCloneMinLength)
-      unary_forward_wide<Op, T>(attrs, n, in[0].template data<T>(), out.template data<T>());
+      run_widest<UnaryForward<Op, T>>(attrs, n, in[0].template data<T>(), out.template data<T>());
     else
       unary_forward_loop<Op, T>(attrs, n, in[0].template data<T>(), out.template data<T>());
   } else if constexpr (Op::kind == tops::Kind::binary) {
@@ -206,7 +210,7 @@ void run_backward(const Attrs<Op>& attrs, const Inputs<Op>& in, const Tensor& ou
     const T* x = in[0].template data<T>();
     const T* y = out.template data<T>();
     if (TAPEGRAD_HAS_SIMD_CLONES && n >= kSimdCloneMinLength)
-      unary_backward_wide<Op, T>(attrs, n, x, y, g, grads[0], fresh[0]);
+      run_widest<UnaryBackward<Op, T>>(attrs, n, x, y, g, grads[0], fresh[0]);
     else
       unary_backward_loop<Op, T>(attrs, n, x, y, g, grads[0], fresh[0]);
   } else if constexpr (Op::kind == tops::Kind::binary) {
@@ -283,7 +287,8 @@ class OpRecord final : public ExternalRecord {
           if (grads[i] == nullptr) continue;
           const std::int64_t bad = first_non_finite(grads[i], in_[i].numel());
           if (bad >= 0)
-            raise_tensor_backward_anomaly(Op::name, i, in_[i].shape(), static_cast<double>(grads[i][bad]), bad);
+            raise_tensor_backward_anomaly(Op::name, i, in_[i].shape(), static_cast<double>(grads[i][bad]),
+                                          bad);
         }
     });
   }

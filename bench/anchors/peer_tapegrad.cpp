@@ -5,6 +5,7 @@
 // The harness's problems are templates over T; here T = tapegrad::Var. Used the steady-state way:
 // one persistent Tape, cleared at the start of each gradient (its blocks and adjoints are reused).
 #include <cstdio>
+#include <span>
 #include <tapegrad/autodiff/autodiff.hpp>
 #include <vector>
 
@@ -25,10 +26,10 @@ struct Tapegrad {
   static double grad(const double* in, double* g) {
     static std::vector<tapegrad::Var> x(P::n_in);  // kept, as a user keeps parameter Vars
     tape().clear();
-    for (int i = 0; i < P::n_in; ++i) x[i] = tapegrad::Var(in[i]);
+    tapegrad::make_inputs(std::span<const double>(in, P::n_in), x);  // one pass, not one test per input
     const tapegrad::Var y = P()(x.data());
     y.backward();
-    for (int i = 0; i < P::n_in; ++i) g[i] = x[i].grad();
+    tapegrad::gradients(x, std::span<double>(g, P::n_in));
     if (g_collect_stats) {
       const tapegrad::TapeStats s = tape().stats();
       char buf[160];
