@@ -13,7 +13,7 @@
 
 using tapegrad::nn::DistributedSampler;
 
-TEST_CASE("DistributedSampler: shards are disjoint and cover the epoch, parts rebuild the global batch") {
+TEST_CASE("DistributedSampler: shards are disjoint and cover the epoch and parts rebuild the global batch") {
   for (const std::int64_t n : {1, 7, 10, 33}) {
     for (const std::int64_t world : {1, 2, 3, 4}) {
       for (const std::int64_t batch : {1, 4, 5}) {
@@ -60,7 +60,7 @@ TEST_CASE("DistributedSampler: shards are disjoint and cover the epoch, parts re
   }
 }
 
-TEST_CASE("DistributedSampler: a new order each epoch, the same for the same seed") {
+TEST_CASE("DistributedSampler: a new order each epoch and the same order for the same seed") {
   DistributedSampler a(50, {.world = 2, .rank = 1, .seed = 3}), b(50, {.world = 2, .rank = 1, .seed = 3});
   a.set_epoch(1);
   b.set_epoch(1);

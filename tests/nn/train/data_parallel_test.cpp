@@ -155,7 +155,7 @@ TEST_CASE("DataParallel threads: a steady training step allocates nothing" * doc
   CHECK(tapegrad::detail::system_allocations() == caller_before);
 }
 
-TEST_CASE("DataParallel threads: a worker's exception reaches the caller, gradients untouched" *
+TEST_CASE("DataParallel threads: a worker exception reaches the caller with the gradients untouched" *
           doctest::test_suite("threads")) {
   const nn::Dataset data = blobs(10, 3, 4);
   nn::Batch batch{.features = data.features(),
