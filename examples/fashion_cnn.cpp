@@ -18,11 +18,17 @@
 #include <iostream>
 #include <memory>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "tapegrad/nn/nn.hpp"
 #include "tapegrad/nn/plot/plot.hpp"
+#ifdef TAPEGRAD_EXAMPLE_MPI
+#include <optional>
+
+#include "tapegrad/nn/distributed/distributed.hpp"
+#endif
 
 namespace nn = tapegrad::nn;
 namespace fs = std::filesystem;
@@ -150,8 +156,8 @@ int main(int argc, char** argv) try {
   std::int64_t epochs = 12, batch = 64, limit = 0, patience = 0;
   std::uint64_t seed = 1;
   double lr = 1e-3, validation = 1.0 / 12.0, min_accuracy = 0.0;
-  bool batch_norm = false;
-  int threads = 0;
+  bool batch_norm = false, distributed = false;
+  int threads = 0, workers = 1;
   app.add_option("--data", data_dir, "directory of the Fashion-MNIST IDX files (.gz or not)")
       ->capture_default_str();
   app.add_option("--out", out_dir, "directory for the pictures, the history and the checkpoint")
@@ -172,7 +178,22 @@ int main(int argc, char** argv) try {
   app.add_option("--min-accuracy", min_accuracy, "exit with 1 when the test accuracy is below this")
       ->capture_default_str();
   app.add_flag("--batch-norm", batch_norm, "add batch normalisation and dropout");
+  app.add_option("--workers", workers, "threads that share each batch (data-parallel fit)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_flag("--distributed", distributed, "train on the ranks of an MPI job (start with mpirun)");
   CLI11_PARSE(app, argc, argv);
+#ifdef TAPEGRAD_EXAMPLE_MPI
+  std::optional<nn::distributed::Session> mpi;
+  std::optional<nn::distributed::Communicator> comm;
+  if (distributed) {
+    mpi.emplace(argc, argv);
+    comm = nn::distributed::Communicator::world();
+    // Rank 0 alone reports and writes files; the others train silently.
+    if (!comm->is_root() && std::freopen("/dev/null", "w", stdout) == nullptr) return 1;
+  }
+#else
+  if (distributed) throw std::runtime_error("--distributed: built without MPI (install libopenmpi-dev)");
+#endif
   if (threads > 0) tapegrad::set_num_threads(threads);
 
   if (!nn::has_fashion_mnist(data_dir)) {
@@ -211,14 +232,21 @@ int main(int argc, char** argv) try {
   nn::Adam adam(model.parameters(), {.lr = lr});
   nn::DataLoader loader(train, {.batch_size = batch, .shuffle = true, .seed = seed});
   const auto start = std::chrono::steady_clock::now();
-  const nn::History history = nn::fit(model, adam, nn::default_loss(train), loader,
-                                      {.epochs = epochs,
-                                       .validation = val,
-                                       .early_stopping = {.patience = patience},
-                                       .progress = {.out = &std::cout}});
+  const nn::History history =
+#ifdef TAPEGRAD_EXAMPLE_MPI
+      comm ? nn::distributed::fit(model, adam, nn::default_loss(train), train,
+                                  {.epochs = epochs, .batch_size = batch, .seed = seed, .validation = val,
+                                   .progress = {.out = &std::cout}}, *comm) :
+#endif
+      nn::fit(model, adam, nn::default_loss(train), loader,
+              {.epochs = epochs, .validation = val, .early_stopping = {.patience = patience},
+               .progress = {.out = &std::cout}, .workers = workers});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("trained %lld epochs in %.1f s (%.2f s per epoch)\n", static_cast<long long>(history.size()),
               seconds, seconds / static_cast<double>(history.size()));
+#ifdef TAPEGRAD_EXAMPLE_MPI
+  if (comm && !comm->is_root()) return 0;  // the same parameters as rank 0's, which tests and saves them
+#endif
 
   const double accuracy = report(model, test, out);
   nn::plot::Chart chart(

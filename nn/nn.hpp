@@ -56,4 +56,5 @@
 // training: fit(), its progress bar and its History
 #include "tapegrad/nn/train/history.hpp"
 #include "tapegrad/nn/train/progress.hpp"
+#include "tapegrad/nn/train/data_parallel.hpp"
 #include "tapegrad/nn/train/trainer.hpp"

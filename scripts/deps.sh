@@ -7,6 +7,7 @@ packages=(cmake g++ make libboost-dev libboost-container-dev doctest-dev libbenc
   libcli11-dev libopenblas-dev  # CLI11: the examples' flags (never the library); OpenBLAS: TAPEGRAD_BLAS
   libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes of the `fuzz` preset
   libnlopt-cxx-dev libceres-dev  # the optional tapegrad::nlopt and tapegrad::ceres adapters (solvers/), built in CI
+  libopenmpi-dev openmpi-bin  # the optional tapegrad::distributed (MPI) and its mpirun tests
   wamerican  # the words example's word list
   dataset-fashion-mnist)  # 30 MB: the fashion_cnn example and its smoke test (/usr/share/datasets/fashion-mnist/)
 

@@ -10,6 +10,7 @@
 #include <limits>
 #include <mutex>
 
+#include "tapegrad/autodiff/tape/sweep_observer.hpp"
 
 namespace tapegrad {
 namespace {
@@ -407,6 +408,8 @@ void sweep_block(const detail::Block& b, std::uint32_t statements, std::uint32_t
       --arg;
       if (s == external_at) {
         (--external)->record->backward(tape);
+        if (detail::sweep_observer != nullptr) [[unlikely]]
+          detail::sweep_observer->record_swept();
         external_at = next_external();
         continue;
       }

@@ -7,6 +7,7 @@
 
 #include "tapegrad/autodiff/kernels/dtype_dispatch.hpp"
 #include "tapegrad/autodiff/tensor/front_end.hpp"
+#include "tapegrad/autodiff/tensor/replica_state.hpp"
 
 namespace tapegrad {
 
@@ -54,7 +55,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
   const Tensor stats = attrs.stats;  // a handle: the forward writes the batch statistics into it
   Tensor y = detail::apply<tops::BatchNorm>(
       std::move(attrs), {x, or_full(weight, {c}, 1.0, x.dtype()), or_full(bias, {c}, 0.0, x.dtype())});
-  if (training && tracked)
+  if (training && tracked && !detail::running_stats_frozen)
     detail::dispatch(x.dtype(), [&]<class T>() {
       T* rm = running_mean.data<T>();
       T* rv = running_var.data<T>();

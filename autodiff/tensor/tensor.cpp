@@ -11,6 +11,7 @@
 #include "tapegrad/autodiff/kernels/dtype_dispatch.hpp"
 #include "tapegrad/autodiff/scalar/var.hpp"
 #include "tapegrad/autodiff/tape/tape.hpp"
+#include "tapegrad/autodiff/tensor/grad_sink.hpp"
 
 namespace tapegrad {
 
@@ -189,6 +190,9 @@ void* detail::ensure_grad(TensorImpl& impl) {
 }
 
 void* detail::grad_for_write(TensorImpl& impl, bool& fresh) {
+  // A data-parallel worker's sweep keeps the gradients of the shared parameters in its own sink.
+  if (active_grad_sink != nullptr && impl.is_leaf) [[unlikely]]
+    if (void* slot = active_grad_sink->slot_for(impl, fresh)) return slot;
   fresh = !impl.grad;
   if (fresh) impl.grad = Buffer(static_cast<std::size_t>(impl.numel) * size_of(impl.dtype));
   return impl.grad.data();

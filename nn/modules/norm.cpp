@@ -6,6 +6,7 @@
 
 #include "tapegrad/autodiff/core/error.hpp"
 #include "tapegrad/autodiff/tensor/norm.hpp"
+#include "tapegrad/autodiff/tensor/replica_state.hpp"
 #include "tapegrad/nn/modules/init.hpp"
 
 namespace tapegrad::nn {
@@ -45,7 +46,8 @@ Tensor BatchNormBase::forward(const Tensor& x) {
                  " but the module is ", options_.dtype, " (no implicit conversion)");
   const bool use_batch = is_training() || !options_.track_running_stats;
   double momentum = options_.momentum.value_or(0.0);
-  if (is_training() && options_.track_running_stats) {
+  // A data-parallel worker other than the first leaves every running statistic to the first (replica_state.hpp).
+  if (is_training() && options_.track_running_stats && !tapegrad::detail::running_stats_frozen) {
     double* count = num_batches_tracked().data<double>();
     *count += 1.0;
     if (!options_.momentum) momentum = 1.0 / *count;

@@ -12,6 +12,7 @@
 #include "tapegrad/autodiff/tape/tape.hpp"
 #include "tapegrad/autodiff/tensor/ops.hpp"
 #include "tapegrad/nn/loss/loss.hpp"
+#include "tapegrad/nn/train/data_parallel.hpp"
 
 namespace tapegrad::nn {
 
@@ -119,6 +120,10 @@ History fit(Module& model, Optimizer& optimizer, const LossFn& loss_fn, DataLoad
                                                         .mode = options.progress.mode});
   History history;
   Patience patience(options.early_stopping);
+  TAPEGRAD_CHECK(options.workers >= 1, DomainError, "fit: workers must be at least 1, got ", options.workers);
+  std::unique_ptr<DataParallel> parallel;
+  if (options.workers > 1)
+    parallel = std::make_unique<DataParallel>(model, loss_fn, DataParallelOptions{.workers = options.workers});
   Tape tape;  // this fit's recording, cleared before every batch
   bool stop = false;
   for (std::int64_t epoch = 1; epoch <= options.epochs && !stop; ++epoch) {
@@ -132,13 +137,19 @@ History fit(Module& model, Optimizer& optimizer, const LossFn& loss_fn, DataLoad
       for (const Batch& batch : train) {
         tape.clear();
         optimizer.zero_grad();
-        const Tensor output = model(batch.features);
-        if (index == 0) check_output("fit", output, data);
-        const Tensor loss = loss_fn(output, batch);
-        const double value = loss.item();
+        double value = 0.0;
+        if (parallel) {
+          if (index == 0) parallel->check_next_output([&](const Tensor& output) { check_output("fit", output, data); });
+          value = parallel->forward_backward(batch);
+        } else {
+          const Tensor output = model(batch.features);
+          if (index == 0) check_output("fit", output, data);
+          const Tensor loss = loss_fn(output, batch);
+          value = loss.item();
+          if (std::isfinite(value)) loss.backward();
+        }
         TAPEGRAD_CHECK(std::isfinite(value), DomainError, "fit: the loss is ", value, " at epoch ", epoch,
                        ", batch ", index, " (diverged? try a smaller learning rate)");
-        loss.backward();
         optimizer.step();
         loss_sum += value * static_cast<double>(batch.size());
         samples += batch.size();

@@ -66,6 +66,10 @@ struct FitOptions {
   FitProgress progress{};
   LRScheduler* scheduler = nullptr;
   std::int64_t eval_batch_size = 1024;
+  /// Threads that share each batch (DataParallel, data_parallel.hpp): 1 trains on the calling thread; N > 1
+  /// splits every batch over N worker threads and sums their gradients in a fixed order (reproducible, equal
+  /// to the 1-thread run up to that rounding), and the kernels get num_threads() / N threads each meanwhile.
+  int workers = 1;
 };
 
 /// Trains `model` for options.epochs passes over `train` (zero_grad, forward, loss, backward, step per
