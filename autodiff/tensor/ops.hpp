@@ -13,5 +13,6 @@
 #include "tapegrad/autodiff/tensor/linalg.hpp"
 #include "tapegrad/autodiff/tensor/norm.hpp"
 #include "tapegrad/autodiff/tensor/pool.hpp"
+#include "tapegrad/autodiff/tensor/recurrent.hpp"
 #include "tapegrad/autodiff/tensor/reduce.hpp"
 #include "tapegrad/autodiff/tensor/softmax.hpp"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Config G: tapegrad's LSTM training step (batch 64, length 16, input 32, hidden 128) against libtorch's
 # C++ LSTM in ONE process, interleaved (lstm_step_peer.cpp). Needs Debian libtorch-dev.
-# Usage: bench/anchors/run_lstm_anchor.sh [OUTDIR]     env: THREADS="1" MIN_S=0.3 REPS=7
+# Usage: bench/anchors/run_lstm_anchor.sh [OUTDIR]     env: THREADS="1" MIN_S=0.3 REPS=7, CPU_TIME=1 (thread
+# CPU time per repetition instead of wall time: what the other tenants of a shared machine disturb least)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$(mktemp -d /tmp/tapegrad-lstm-anchor.XXXXXX)}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// rnn.cpp: RNN, LSTM and GRU unrolled over time from the step equations of rnn_cell.cpp.
+// rnn.cpp: RNN and GRU unrolled over time from the step equations of rnn_cell.cpp; LSTM as one fused
+// lstm_layer row per layer (the same equations, tensor/rows/recurrent.hpp).
 #include "tapegrad/nn/modules/rnn.hpp"
 
 #include <sstream>
@@ -107,21 +108,22 @@ RNNOutput RNN::forward(const Tensor& x, const Tensor& h_0) {
 LSTMOutput LSTM::forward(const Tensor& x, const LSTMState& state) {
   Tensor seq = time_major(x);
   const std::int64_t steps = seq.shape()[0], batch = seq.shape()[1];
-  std::vector<Tensor> final_h, final_c, outs;
+  std::vector<Tensor> final_h, final_c;
   for (std::int64_t l = 0; l < options().num_layers; ++l) {
     const detail::RecurrentWeights w = layer_weights(l);
+    // One projection for the whole sequence, then the layer over time as one fused row.
     const Tensor xw = detail::input_projection(reshape(seq, {steps * batch, -1}), w, true);
-    LSTMState s{initial(state.h, l, batch, "h_0"), initial(state.c, l, batch, "c_0")};
-    outs.clear();
-    for (std::int64_t t = 0; t < steps; ++t) {
-      s = detail::lstm_step(step_rows(xw, t, batch), s, w.w_hh);
-      outs.push_back(s.h);
-    }
-    final_h.push_back(s.h);
-    final_c.push_back(s.c);
-    if (l + 1 < options().num_layers) seq = stack(outs, 0);
+    const LSTMLayerState r = lstm_layer(reshape(xw, {steps, batch, -1}), initial(state.h, l, batch, "h_0"),
+                                        initial(state.c, l, batch, "c_0"), w.w_hh);
+    final_h.push_back(r.h_n);
+    final_c.push_back(r.c_n);
+    seq = r.output;  // [steps, batch, hidden]: the next layer's input
   }
-  return {stack_output(outs), {stack(final_h, 0), stack(final_c, 0)}};
+  // One layer's final state is a view with a leading 1, not a stack (a copy).
+  const auto layers = [](const std::vector<Tensor>& s) {
+    return s.size() == 1 ? reshape(s[0], {1, s[0].shape()[0], s[0].shape()[1]}) : stack(s, 0);
+  };
+  return {options().batch_first ? transpose(seq, 0, 1) : seq, {layers(final_h), layers(final_c)}};
 }
 
 RNNOutput GRU::forward(const Tensor& x, const Tensor& h_0) {

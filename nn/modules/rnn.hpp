@@ -5,9 +5,10 @@
 // then _l1, ...), gate orders and init (U(−1/√hidden, 1/√hidden) for every parameter), with the weights
 // stored transposed as in RNNCell (see rnn_cell.hpp). Input [seq, batch, input_size], or [batch, seq,
 // input_size] with batch_first; states [num_layers, batch, hidden_size] (never batch-first, as PyTorch).
-// The forward records one input projection per layer for the whole sequence (one matmul), then per step
-// the recurrent matmul and the gate ops: the tape holds the unrolled network, and backward() is
-// backpropagation through time. For truncated BPTT, feed each chunk the previous chunk's final state
+// The forward records one input projection per layer for the whole sequence (one matmul), then for RNN
+// and GRU per step the recurrent matmul and the gate ops, for LSTM one lstm_layer row that runs the steps
+// itself (recurrent products and fused gate loops, tensor/rows/recurrent.hpp): either way backward() is
+// backpropagation through time over the unrolled network. For truncated BPTT, feed each chunk the previous chunk's final state
 // detached (LSTMState::detach, Tensor::detach): the sweep then stops at the chunk's start.
 #pragma once
 

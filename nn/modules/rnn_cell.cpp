@@ -23,14 +23,9 @@ Tensor detail::rnn_step(const Tensor& xw, const Tensor& h, const Tensor& w_hh, R
 }
 
 LSTMState detail::lstm_step(const Tensor& xw, const LSTMState& state, const Tensor& w_hh) {
-  const std::int64_t n = state.h.shape()[1];
-  const Tensor gates = xw + matmul(state.h, w_hh);  // [batch, 4n]: i, f, g, o
-  const Tensor i = sigmoid(narrow(gates, 1, 0, n));
-  const Tensor f = sigmoid(narrow(gates, 1, n, n));
-  const Tensor g = tanh(narrow(gates, 1, 2 * n, n));
-  const Tensor o = sigmoid(narrow(gates, 1, 3 * n, n));
-  const Tensor c = f * state.c + i * g;
-  return {o * tanh(c), c};
+  // The gate nonlinearities and the state update are one fused row (tensor/rows/recurrent.hpp).
+  const auto [h, c] = lstm_cell(xw + matmul(state.h, w_hh), state.c);  // gates [batch, 4n]: i, f, g, o
+  return {h, c};
 }
 
 Tensor detail::gru_step(const Tensor& xw, const Tensor& h, const Tensor& w_hh, const Tensor& b_hh) {

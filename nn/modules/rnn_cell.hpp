@@ -5,8 +5,9 @@
 // Linear): weight_ih is [input_size, G * hidden_size] and weight_hh [hidden_size, G * hidden_size], the
 // transposes of PyTorch's, with the G gate blocks side by side along the columns in PyTorch's order
 // (LSTM: i, f, g, o; GRU: r, z, n), so a PyTorch state dict ports by transposing the two weights. Every
-// parameter starts U(−1/√hidden, 1/√hidden). A step is a composition of tensor ops (matmul, narrow,
-// sigmoid, tanh, mul, add), so the tape records it like any other expression; unrolling a cell over a
+// parameter starts U(−1/√hidden, 1/√hidden). A step is a composition of tensor ops (matmul, add, and the
+// fused lstm_cell row for the LSTM's gates and state update; narrow, sigmoid, tanh, mul for RNN and GRU),
+// so the tape records it like any other expression; unrolling a cell over a
 // sequence is backpropagation through time with no extra machinery.
 #pragma once
 
@@ -52,7 +53,8 @@ struct RecurrentWeights {
 /// h' = act(xw + h W_hh), where xw = x W_ih + b_ih + b_hh was computed for the step (or a whole sequence).
 Tensor rnn_step(const Tensor& xw, const Tensor& h, const Tensor& w_hh, RNNNonlinearity nonlinearity);
 /// The LSTM equations with gates = xw + h W_hh split as i, f, g, o: c' = σ(f) c + σ(i) tanh(g),
-/// h' = σ(o) tanh(c'); xw = x W_ih + b_ih + b_hh.
+/// h' = σ(o) tanh(c'); xw = x W_ih + b_ih + b_hh. Records the recurrent matmul, the add and the fused
+/// lstm_cell row.
 LSTMState lstm_step(const Tensor& xw, const LSTMState& state, const Tensor& w_hh);
 /// The GRU equations with xw = x W_ih + b_ih and hw = h W_hh + b_hh split as r, z, n:
 /// r = σ(xw_r + hw_r), z = σ(xw_z + hw_z), n = tanh(xw_n + r hw_n), h' = (1 − z) n + z h.

@@ -17,6 +17,7 @@
 #include "tapegrad/autodiff/tensor/rows/matmul.hpp"
 #include "tapegrad/autodiff/tensor/rows/norm.hpp"
 #include "tapegrad/autodiff/tensor/rows/pool.hpp"
+#include "tapegrad/autodiff/tensor/rows/recurrent.hpp"
 #include "tapegrad/autodiff/tensor/rows/reduce.hpp"
 #include "tapegrad/autodiff/tensor/rows/shape.hpp"
 #include "tapegrad/autodiff/tensor/rows/softmax.hpp"
@@ -27,7 +28,7 @@ namespace tapegrad::ops::tensor {
 /// Every row of the tensor derivatives table.
 using TensorOps = decltype(std::tuple_cat(ElementwiseOps{}, ReduceOps{}, MatmulOps{}, ShapeOps{}, SoftmaxOps{},
                                           WhereOps{}, IndexOps{}, LinearOps{}, EmbeddingOps{}, ConvOps{},
-                                          PoolOps{}, NormOps{}));
+                                          PoolOps{}, NormOps{}, RecurrentOps{}));
 
 /// True when Op has a row in TensorOps.
 template <class Op>

@@ -66,10 +66,16 @@ struct Reshape {
   }
   template <class T>
   static void forward(const Attrs& /*r*/, const std::array<Tensor, 1>& /*in*/, const Tensor& /*out*/) {}
+  /// A fresh dx is stored into (0 + g: what adding to zeros gives), so it is never zero-filled first.
   template <class T>
   static void backward(const Attrs& /*r*/, const std::array<Tensor, 1>& in, const Tensor& /*out*/, const T* g,
-                       const std::array<T*, 1>& grads) {
-    for (std::int64_t i = 0; i < in[0].numel(); ++i) grads[0][i] += g[i];
+                       const std::array<T*, 1>& grads, const std::array<bool, 1>& fresh) {
+    T* __restrict gx = grads[0];
+    const T* __restrict gy = g;
+    if (fresh[0])
+      for (std::int64_t i = 0; i < in[0].numel(); ++i) gx[i] = T{0} + gy[i];
+    else
+      for (std::int64_t i = 0; i < in[0].numel(); ++i) gx[i] += gy[i];
   }
 };
 

@@ -842,6 +842,71 @@ struct Cases<tops::Embedding> {
   }
 };
 
+template <>
+struct Cases<tops::LSTMCell> {
+  static std::vector<Case> get() {
+    const auto d = tops::LSTMCell::domain;
+    // h and c side by side, so the weighted sum of the check reaches both outputs.
+    const Fn both = [](const Inputs& x) {
+      const auto [h, c] = tapegrad::lstm_cell(x[0], x[1]);
+      return tapegrad::concat({h, c}, 1);
+    };
+    return {
+        {"gates [3, 8] c_prev [3, 2]", {{{3, 8}, d}, {{3, 2}, d}}, both},
+        {"gates [1, 4] c_prev [1, 1]", {{{1, 4}, d}, {{1, 1}, d}}, both},
+        {"h only, gates [2, 12] c_prev [2, 3]",
+         {{{2, 12}, d}, {{2, 3}, d}},
+         [](const Inputs& x) { return tapegrad::lstm_cell(x[0], x[1]).h; }},
+        // Two steps: c of the first is c_prev of the second, and both read the same gates.
+        {"two steps through c, gates [2, 8] c_prev [2, 2]",
+         {{{2, 8}, d}, {{2, 2}, d}},
+         [](const Inputs& x) {
+           const auto first = tapegrad::lstm_cell(x[0], x[1]);
+           return tapegrad::lstm_cell(x[0] * 0.5, first.c).h + first.h;
+         }},
+        // Only the gates need a gradient: c_prev is a constant (a zero initial state).
+        {"constant c_prev, gates [2, 8]",
+         {{{2, 8}, d}},
+         [](const Inputs& x) {
+           const Tensor c0 = tapegrad::from<double>({0.3, -1.2, 0.7, 1.5}, {2, 2});
+           return tapegrad::lstm_cell(x[0], c0).c;
+         }},
+        // Only c_prev needs one: the gates are constants.
+        {"constant gates, c_prev [1, 2]",
+         {{{1, 2}, d}},
+         [](const Inputs& x) {
+           const Tensor g = tapegrad::from<double>({0.5, -0.3, 1.2, 0.8, -1.1, 0.4, 2.0, -2.0}, {1, 8});
+           const auto [h, c] = tapegrad::lstm_cell(g, x[0]);
+           return h * c;
+         }},
+    };
+  }
+};
+
+template <>
+struct Cases<tops::LSTMLayer> {
+  static std::vector<Case> get() {
+    const auto d = tops::LSTMLayer::domain;
+    // The whole output: every h, then the final c.
+    const Fn all = [](const Inputs& x) {
+      const auto r = tapegrad::lstm_layer(x[0], x[1], x[2], x[3]);
+      return tapegrad::concat({reshape(r.output, {-1}), reshape(r.h_n, {-1}), reshape(r.c_n, {-1})}, 0);
+    };
+    return {
+        {"3 steps, batch 2, hidden 2", {{{3, 2, 8}, d}, {{2, 2}, d}, {{2, 2}, d}, {{2, 8}, d}}, all},
+        {"1 step, batch 1, hidden 1", {{{1, 1, 4}, d}, {{1, 1}, d}, {{1, 1}, d}, {{1, 4}, d}}, all},
+        {"4 steps, batch 3, hidden 1", {{{4, 3, 4}, d}, {{3, 1}, d}, {{3, 1}, d}, {{1, 4}, d}}, all},
+        // Only the final c, from a constant zero state: the gradient reaches every step through c alone.
+        {"c_n only, zero state, 3 steps",
+         {{{3, 2, 8}, d}, {{2, 8}, d}},
+         [](const Inputs& x) {
+           const Tensor zero = tapegrad::zeros({2, 2}, tapegrad::Dtype::float64);
+           return tapegrad::lstm_layer(x[0], zero, zero, x[1]).c_n;
+         }},
+    };
+  }
+};
+
 }  // namespace
 
 TEST_CASE_TEMPLATE_DEFINE("Tensor gradcheck: tape gradient matches central differences", Op,
