@@ -16,7 +16,7 @@ TEST_CASE("nn learning: Iris, test accuracy at least 0.9") {
       nn::load_csv(std::string(TAPEGRAD_EXAMPLES_DATA_DIR) + "/iris.csv", {.header = true});
   const ex::TrainedClassifier r = ex::train_classifier(iris, ex::iris_config(), nullptr);
   INFO("test loss ", r.test_result.loss, ", accuracy ", r.test_result.accuracy);
-  CHECK(r.test.size() + r.train.size() == 150);
+  CHECK(r.test.size() + r.validation.size() + r.train.size() == 150);
   CHECK(r.test_result.accuracy >= 0.9);
   CHECK(r.history.back().train_loss < r.history[0].train_loss);
 }
@@ -25,6 +25,13 @@ TEST_CASE("nn learning: UCI digits, test accuracy at least 0.95") {
   const nn::Dataset digits = nn::load_csv(std::string(TAPEGRAD_EXAMPLES_DATA_DIR) + "/digits.csv");
   const ex::TrainedClassifier r = ex::train_classifier(digits, ex::digits_config(), nullptr);
   INFO("test loss ", r.test_result.loss, ", accuracy ", r.test_result.accuracy);
-  CHECK(r.test.size() + r.train.size() == 1797);
+  CHECK(r.test.size() + r.validation.size() + r.train.size() == 1797);
+  // The validation part is held out of the training part (about 10% of it, per class), not the test part.
+  const nn::TrainTestSplit split = ex::classifier_split(digits, ex::digits_config());
+  CHECK(r.test.size() == split.test.size());
+  CHECK(r.validation.size() + r.train.size() == split.train.size());
+  CHECK(r.validation.size() * 10 >= split.train.size() - 10);
+  CHECK(r.validation.size() * 10 <= split.train.size() + 10);
+  CHECK(r.history.size() <= 20);
   CHECK(r.test_result.accuracy >= 0.95);
 }
