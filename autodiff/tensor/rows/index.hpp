@@ -239,6 +239,11 @@ struct Gather : OneInputRow {
     if (same) {
       const auto [outer, n, inner] = tapegrad::detail::split_at(xs, r.axis);
       const std::int64_t m = is[r.axis];
+      if (inner == 1) {  // the last axis (a class per row): two loops, not three
+        for (std::int64_t o = 0; o < outer; ++o)
+          for (std::int64_t j = 0; j < m; ++j) f(o * m + j, o * n + idx[o * m + j]);
+        return;
+      }
       for (std::int64_t o = 0; o < outer; ++o)
         for (std::int64_t j = 0; j < m; ++j) {
           const std::int64_t p0 = (o * m + j) * inner;

@@ -43,11 +43,18 @@ struct MatMul {
     const std::int64_t inner_b = b.size() == 1 ? b[0] : b[b.size() - 2];
     TAPEGRAD_CHECK(a.back() == inner_b, ShapeError, "matmul: inner sizes must match, got a ", to_string(a),
                    " and b ", to_string(b));
-    const Shape ba = batch_of(a), bb = batch_of(b);
-    TAPEGRAD_CHECK(can_broadcast(ba, bb), ShapeError,
-                   "matmul: batch dimensions must broadcast (equal, or one of them 1), got a ", to_string(a),
-                   " and b ", to_string(b));
-    Shape out = broadcast_shapes(ba, bb, name);
+    // The batch dimensions, right-aligned, broadcast; read in place (no shapes built: a per-op cost).
+    const std::size_t rank_a = a.size() > 2 ? a.size() - 2 : 0, rank_b = b.size() > 2 ? b.size() - 2 : 0;
+    const std::size_t rank = std::max(rank_a, rank_b);
+    Shape out;
+    for (std::size_t d = 0; d < rank; ++d) {
+      const std::int64_t da = rank_a + d < rank ? 1 : a[d + rank_a - rank];
+      const std::int64_t db = rank_b + d < rank ? 1 : b[d + rank_b - rank];
+      TAPEGRAD_CHECK(da == db || da == 1 || db == 1, ShapeError,
+                     "matmul: batch dimensions must broadcast (equal, or one of them 1), got a ",
+                     to_string(a), " and b ", to_string(b));
+      out.push_back(da == 1 ? db : da);
+    }
     if (a.size() >= 2) out.push_back(a[a.size() - 2]);
     if (b.size() >= 2) out.push_back(b.back());
     return out;
@@ -117,34 +124,40 @@ struct MatMul {
   }
 
  private:
-  /// The dimensions before the last two (none for a 1-D or 2-D operand).
-  static Shape batch_of(const Shape& s) { return s.size() <= 2 ? Shape{} : Shape(s.begin(), s.end() - 2); }
-
   /// The product as `batch` products of [m, k] @ [k, n], batch the element count of the broadcast batch
-  /// shape; entry i reads a at a_offset(i) and b at b_offset(i).
+  /// shape; entry i reads a at a_offset(i) and b at b_offset(i). No shapes are built (a plan is made per
+  /// forward and per backward): the batch dimensions are read from the operands' shapes.
   struct Plan {
     std::int64_t batch = 1, batch_a = 1, batch_b = 1, m = 1, k = 1, n = 1;
-    // Only with more than one batch dimension (offset() needs them then): the broadcast batch shape, and
-    // a's and b's right-aligned to it (1 where absent).
-    Shape out_batch, a_batch, b_batch;
+    const Shape* a = nullptr;
+    const Shape* b = nullptr;
+    std::size_t rank_a = 0, rank_b = 0, rank = 0;  // batch ranks of a, b and of the broadcast batch shape
     /// b the same for every entry (then a's entries are the batch, contiguous): one product over all the
     /// rows of a.
     bool folds() const { return batch_b == 1; }
     std::int64_t rows_a() const { return batch_a * m; }
-    std::int64_t a_offset(std::int64_t i) const { return offset(i, a_batch, batch_a) * m * k; }
-    std::int64_t b_offset(std::int64_t i) const { return offset(i, b_batch, batch_b) * k * n; }
+    std::int64_t a_offset(std::int64_t i) const { return offset(i, true) * m * k; }
+    std::int64_t b_offset(std::int64_t i) const { return offset(i, false) * k * n; }
 
    private:
-    /// The batch entry of an operand of batch shape `own` that broadcast entry i reads.
-    std::int64_t offset(std::int64_t i, const Shape& own, std::int64_t count) const {
+    /// Dimension d (0 = outermost) of the operand's batch shape right-aligned to the broadcast one; 1 where
+    /// it has none.
+    std::int64_t dim(bool of_a, std::size_t d) const {
+      const std::size_t r = of_a ? rank_a : rank_b;
+      return d + r < rank ? 1 : (*(of_a ? a : b))[d + r - rank];
+    }
+    /// The batch entry of a (of_a) or b that broadcast entry i reads.
+    std::int64_t offset(std::int64_t i, bool of_a) const {
+      const std::int64_t count = of_a ? batch_a : batch_b;
       if (count == batch) return i;  // not broadcast: entry i is the operand's own entry i
       if (count == 1) return 0;
       std::int64_t entry = 0, stride = 1;
-      for (std::size_t d = out_batch.size(); d-- > 0;) {
-        const std::int64_t coord = i % out_batch[d];
-        i /= out_batch[d];
-        if (own[d] != 1) entry += coord * stride;
-        stride *= own[d];
+      for (std::size_t d = rank; d-- > 0;) {
+        const std::int64_t own = dim(of_a, d), out = std::max(dim(true, d), dim(false, d));
+        const std::int64_t coord = i % out;
+        i /= out;
+        if (own != 1) entry += coord * stride;
+        stride *= own;
       }
       return entry;
     }
@@ -152,23 +165,22 @@ struct MatMul {
   static Plan plan(const std::array<Tensor, 2>& in) {
     const Shape &a = in[0].shape(), &b = in[1].shape();
     Plan p;
+    p.a = &a;
+    p.b = &b;
     p.m = a.size() >= 2 ? a[a.size() - 2] : 1;
     p.k = a.back();
     p.n = b.size() >= 2 ? b.back() : 1;
-    p.batch_a = dims_product(a, 0, a.size() > 2 ? a.size() - 2 : 0);
-    p.batch_b = dims_product(b, 0, b.size() > 2 ? b.size() - 2 : 0);
-    if (a.size() <= 3 && b.size() <= 3) {  // at most one batch dimension: no shapes to build (per-op cost)
-      p.batch = p.batch_a == 0 || p.batch_b == 0 ? 0 : std::max(p.batch_a, p.batch_b);
-      return p;
+    p.rank_a = a.size() > 2 ? a.size() - 2 : 0;
+    p.rank_b = b.size() > 2 ? b.size() - 2 : 0;
+    p.rank = std::max(p.rank_a, p.rank_b);
+    p.batch_a = dims_product(a, 0, p.rank_a);
+    p.batch_b = dims_product(b, 0, p.rank_b);
+    p.batch = 1;
+    for (std::size_t d = 0; d < p.rank; ++d) {  // the broadcast batch shape's element count
+      const std::int64_t da = p.rank_a + d < p.rank ? 1 : a[d + p.rank_a - p.rank];
+      const std::int64_t db = p.rank_b + d < p.rank ? 1 : b[d + p.rank_b - p.rank];
+      p.batch *= da == 1 ? db : da;  // output_shape checked that they broadcast
     }
-    const Shape ba = batch_of(a), bb = batch_of(b);
-    p.out_batch = broadcast_shapes(ba, bb, name);
-    const std::size_t r = p.out_batch.size();
-    p.a_batch = Shape(r - ba.size(), 1);
-    p.a_batch.insert(p.a_batch.end(), ba.begin(), ba.end());
-    p.b_batch = Shape(r - bb.size(), 1);
-    p.b_batch.insert(p.b_batch.end(), bb.begin(), bb.end());
-    p.batch = numel(p.out_batch);
     return p;
   }
 };
