@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // classifier.hpp: the recipe shared by the digits and iris examples and by their learning tests (so the
-// tests check the example's own code path): seeded stratified split, standardisation on the training part,
-// an MLP with ReLU, Adam, cross-entropy, fit() with a validation set, and the test accuracy; and the
-// checkpoint of a trained classifier: its parameters plus the standardiser's statistics.
+// tests check the example's own code path): seeded stratified split, a validation part held out of the
+// training part (never the test part: it drives the loss curve and early stopping, and the test part is
+// evaluated once, at the end, as examples/fashion_cnn.cpp does), standardisation on the training part, an
+// MLP with ReLU, Adam, cross-entropy, fit(), and the test accuracy; and the checkpoint of a trained
+// classifier: its parameters plus the standardiser's statistics.
 #pragma once
 
 #include <cstdint>
@@ -22,12 +24,15 @@ struct ClassifierConfig {
   std::int64_t batch_size = 32;
   double lr = 1e-3;
   double test_fraction = 0.25;
+  double validation_fraction = 0.1;  // of the training part, held out for validation
+  std::int64_t patience = 0;         // early stopping on the validation loss; 0: off
   std::uint64_t seed = 42;
 };
 
-/// The digits example's settings: 64-64-10, 20 epochs of Adam (lr 1e-3) in batches of 32.
+/// The digits example's settings: 64-64-10, up to 20 epochs of Adam (lr 1e-3) in batches of 32, stopping
+/// after 5 epochs without a better validation loss.
 inline ClassifierConfig digits_config() {
-  return {.hidden = {64}, .epochs = 20, .batch_size = 32, .lr = 1e-3};
+  return {.hidden = {64}, .epochs = 20, .batch_size = 32, .lr = 1e-3, .patience = 5};
 }
 
 /// The iris example's settings: 4-16-3, 60 epochs of Adam (lr 1e-2) in batches of 16.
@@ -47,29 +52,45 @@ struct TrainedClassifier {
   std::unique_ptr<nn::MLP> model;
   std::unique_ptr<nn::Standardizer> scaler;  // fitted on the training split
   nn::Dataset train;                         // standardised
+  nn::Dataset validation;                    // held out of the training data; standardised like it
   nn::Dataset test;                          // standardised with the training split's statistics
   nn::History history;
   nn::Evaluation test_result;
 };
 
-/// Standardises both parts with the training part's statistics, trains an MLP (features-hidden-classes,
-/// ReLU) with Adam on cross-entropy, the test part as validation set, and evaluates it on the test part.
-/// `progress` gets the progress bar (nullptr: none). Throws what the nn functions throw.
+/// Holds config.validation_fraction of train_raw out (seeded, stratified) as the validation set, standardises
+/// the three parts with the remaining training part's statistics, trains an MLP (features-hidden-classes,
+/// ReLU) with Adam on cross-entropy, with the validation set for the loss curve and early stopping
+/// (config.patience), and then evaluates it once on the test part. `progress` gets the progress bar
+/// (nullptr: none). Throws what the nn functions throw.
 /// Example: `auto r = train_classifier(mnist_train, mnist_test, {.epochs = 5}, &std::cout);`
 inline TrainedClassifier train_classifier(const nn::Dataset& train_raw, const nn::Dataset& test_raw,
                                           const ClassifierConfig& config, std::ostream* progress) {
-  auto scaler = std::make_unique<nn::Standardizer>(train_raw);
-  nn::Dataset train = scaler->transform(train_raw);
-  nn::Dataset test = scaler->transform(test_raw);
+  const nn::TrainTestSplit held_out =
+      nn::train_test_split(train_raw, config.validation_fraction, config.seed, nn::Stratify::by_label);
+  auto scaler = std::make_unique<nn::Standardizer>(held_out.train);
+  nn::Dataset train = scaler->transform(held_out.train);
+  nn::Dataset validation = scaler->transform(held_out.test);
   Generator gen(config.seed);
   auto model = std::make_unique<nn::MLP>(
       classifier_options(train.num_features(), train.num_classes(), config.hidden), gen);
   nn::Adam adam(model->parameters(), {.lr = config.lr});
   nn::DataLoader loader(train, {.batch_size = config.batch_size, .shuffle = true, .seed = config.seed});
   nn::History history = nn::fit(*model, adam, nn::default_loss(train), loader,
-                                {.epochs = config.epochs, .validation = test, .progress = {.out = progress}});
+                                {.epochs = config.epochs,
+                                 .validation = validation,
+                                 .early_stopping = {.patience = config.patience},
+                                 .progress = {.out = progress}});
+  // The test part is looked at here, once, after training.
+  nn::Dataset test = scaler->transform(test_raw);
   const nn::Evaluation result = nn::evaluate(*model, test);
-  return {std::move(model), std::move(scaler), std::move(train), std::move(test), std::move(history), result};
+  return {std::move(model),
+          std::move(scaler),
+          std::move(train),
+          std::move(validation),
+          std::move(test),
+          std::move(history),
+          result};
 }
 
 /// Names under which save_classifier stores the standardizer's statistics, next to the model's parameters

@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 int main(int argc, char** argv) try {
   CLI::App app{"tapegrad: classify Fisher's irises with a small MLP"};
   std::string data_dir = TAPEGRAD_EXAMPLES_DATA_DIR;
-  std::string out_dir = "tapegrad_out";  // relative: a run writes where it is started, never into the build tree
+  std::string out_dir =
+      "tapegrad_out";  // relative: a run writes where it is started, never into the build tree
   ex::ClassifierConfig config = ex::iris_config();
   app.add_option("--data", data_dir, "directory holding iris.csv")->capture_default_str();
   app.add_option("--out", out_dir, "directory for the loss curve")->capture_default_str();
@@ -36,9 +37,11 @@ int main(int argc, char** argv) try {
   const nn::Dataset iris = nn::load_csv(fs::path(data_dir) / "iris.csv", {.header = true});
   const ex::TrainedClassifier r = ex::train_classifier(iris, config, &std::cout);
   std::cout << *r.model << "\n";
-  std::printf("train %lld, test %lld: test accuracy %.4f, test loss %.4f\n",
-              static_cast<long long>(r.train.size()), static_cast<long long>(r.test.size()),
-              r.test_result.accuracy, r.test_result.loss);
+  std::printf(
+      "train %lld, validation %lld (held out of the training part), test %lld: test accuracy %.4f, "
+      "test loss %.4f\n",
+      static_cast<long long>(r.train.size()), static_cast<long long>(r.validation.size()),
+      static_cast<long long>(r.test.size()), r.test_result.accuracy, r.test_result.loss);
   const std::vector<std::int64_t> predicted = nn::predict_classes(*r.model, r.test.features());
   const char* species[] = {"setosa", "versicolor", "virginica"};
   for (std::size_t i = 0; i < predicted.size(); ++i)
@@ -51,7 +54,7 @@ int main(int argc, char** argv) try {
   nn::plot::Chart chart({.title = "iris: cross-entropy per epoch", .x_label = "epoch", .y_label = "loss"});
   const std::vector<double> epochs = r.history.column("epoch");
   chart.line(epochs, r.history.column("train_loss"), "train")
-      .line(epochs, r.history.column("val_loss"), "test");
+      .line(epochs, r.history.column("val_loss"), "validation");
   chart.save(out / "iris_loss.svg");
   std::printf("wrote %s\n", (out / "iris_loss.svg").c_str());
   return r.test_result.accuracy >= 0.9 ? 0 : 1;

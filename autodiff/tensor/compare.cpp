@@ -29,6 +29,9 @@ Tensor compare(std::string_view op, const Tensor& a, const Tensor& b, Compare ho
   TAPEGRAD_CHECK(a.dtype() == b.dtype(), ShapeError, op,
                  ": inputs must have one dtype (no implicit promotion), got ", to_string(a.shape()), " ",
                  a.dtype(), " and ", to_string(b.shape()), " ", b.dtype());
+  TAPEGRAD_CHECK(is_floating(a.dtype()), ShapeError, op, ": expected float32 or float64 inputs, got ",
+                 to_string(a.shape()), " ", a.dtype(), " and ", to_string(b.shape()), " ", b.dtype(),
+                 " (int64 tensors hold indices and take no arithmetic)");
   Tensor out = detail::empty_tensor(broadcast_shapes(a.shape(), b.shape(), op), a.dtype(), op);
   detail::dispatch(a.dtype(), [&]<class T>() {
     const T* pa = a.data<T>();

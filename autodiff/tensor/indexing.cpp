@@ -24,9 +24,27 @@ Tensor index_select(const Tensor& x, std::int64_t axis, std::initializer_list<st
   return index_select(x, axis, std::span<const std::int64_t>(indices.begin(), indices.size()));
 }
 
+Tensor gather(const Tensor& x, std::int64_t axis, const Tensor& index) {
+  TAPEGRAD_CHECK(x.defined() && index.defined(), TapeError, "gather: an input tensor is undefined");
+  TAPEGRAD_CHECK(index.dtype() == Dtype::int64, ShapeError, "gather: expected an int64 index, got ",
+                 to_string(index.shape()), " ", index.dtype(), " (for x ", to_string(x.shape()), ")");
+  const std::span<const std::int64_t> values(index.data<std::int64_t>(),
+                                             static_cast<std::size_t>(index.numel()));
+  return detail::apply<tops::Gather>({.axis = normalize_axis(axis, x.dim(), "gather"),
+                                      .index = tops::IndexList(values),
+                                      .index_shape = index.shape()},
+                                     {x});
+}
+
 Tensor gather(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> index) {
-  return detail::apply<tops::Gather>(
-      {.axis = normalize_axis(axis, x.dim(), "gather"), .index = tops::IndexList(index)}, {x});
+  TAPEGRAD_CHECK(x.defined(), TapeError, "gather: an input tensor is undefined");
+  const std::size_t a = normalize_axis(axis, x.dim(), "gather");
+  Shape lanes = x.shape();
+  lanes[a] = 1;
+  TAPEGRAD_CHECK(static_cast<std::int64_t>(index.size()) == numel(lanes), ShapeError,
+                 "gather: expected one index per lane, ", numel(lanes), " for x ", to_string(x.shape()),
+                 " along axis ", a, ", got ", index.size());
+  return detail::apply<tops::Gather>({.axis = a, .index = tops::IndexList(index), .index_shape = lanes}, {x});
 }
 
 Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> index) {
@@ -58,7 +76,7 @@ Tensor one_hot(std::span<const std::int64_t> labels, std::int64_t num_classes, D
     TAPEGRAD_CHECK(labels[i] >= 0 && labels[i] < num_classes, IndexError, "one_hot: label ", labels[i],
                    " (position ", i, ") is out of range for ", num_classes, " classes");
   Tensor t = zeros({static_cast<std::int64_t>(labels.size()), num_classes}, dtype);
-  detail::dispatch(dtype, [&]<class T>() {
+  detail::dispatch_any(dtype, [&]<class T>() {
     T* p = t.data<T>();
     for (std::size_t i = 0; i < labels.size(); ++i)
       p[static_cast<std::int64_t>(i) * num_classes + labels[i]] = T{1};

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // indexing.hpp: picking elements by index: index_select, gather, embedding and the one_hot factory.
-// Indices are std::int64_t lists (or int64 tensors for embedding) checked against the axis size (IndexError
-// names index and size). Every op throws ShapeError when its inputs mix float32 and float64 (no implicit
-// promotion) and TapeError when an input is undefined or belongs to a cleared recording.
+// Indices are std::int64_t lists (or int64 tensors for gather and embedding) checked against the axis size
+// (IndexError names index and size). Every op throws ShapeError when its inputs mix float32 and float64 (no
+// implicit promotion) and TapeError when an input is undefined or belongs to a cleared recording.
 #pragma once
 
 #include <cstdint>
@@ -23,11 +23,19 @@ namespace tapegrad {
 Tensor index_select(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> indices);
 Tensor index_select(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> indices);
 
-/// One element per lane along `axis`: the result has x's shape with that axis of size 1, and holds
-/// x[..., index[lane], ...] for each lane, index listing the lanes in the result's row-major order (as
-/// torch.gather with an index of size 1 along the axis). Throws ShapeError unless index has one entry per
-/// lane, IndexError (index, size) unless each is in [0, size). Example, a cross-entropy over [batch,
-/// classes]: `-mean(gather(log_softmax(logits, 1), 1, labels))`.
+/// torch.gather: `index`, an int64 tensor with x's rank and no larger than x along any axis but `axis`,
+/// picks out[p] = x[p with its `axis` coordinate replaced by index[p]]; out has index's shape. For a 2-D
+/// x along axis 1: out[i][j] = x[i][index[i][j]]. The gradient of x is the scatter-add of the incoming
+/// one (an element picked twice gets both). Indices are not wrapped. Throws ShapeError for an index that
+/// is not int64 or whose shape does not fit (naming both shapes), IndexError naming the index value, its
+/// position and x's shape unless each index is in [0, size of the axis).
+/// Example: `gather(x, 1, from<std::int64_t>({0, 0, 1, 0}, {2, 2}))` of [[1, 2], [3, 4]] is [[1, 1], [4, 3]].
+Tensor gather(const Tensor& x, std::int64_t axis, const Tensor& index);
+
+/// The same with one element per lane along `axis`, index listing the lanes in row-major order: the
+/// result has x's shape with that axis of size 1 (gather with an index of that shape). Throws ShapeError
+/// unless index has one entry per lane, IndexError (index, size) unless each is in [0, size). Example, a
+/// cross-entropy over [batch, classes]: `-mean(gather(log_softmax(logits, 1), 1, labels))`.
 Tensor gather(const Tensor& x, std::int64_t axis, std::span<const std::int64_t> index);
 Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int64_t> index);
 
@@ -39,9 +47,10 @@ Tensor gather(const Tensor& x, std::int64_t axis, std::initializer_list<std::int
 /// [-vocab, vocab). Example: `embedding(from<std::int64_t>({3, 0, 3}, {3}), table)` is [3, dim].
 Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<std::int64_t> padding_idx = {});
 
-/// A [labels.size(), num_classes] tensor of 0s with a 1 at (i, labels[i]): a factory, so a leaf without
-/// grad. Throws ShapeError for a negative num_classes, IndexError (label, num_classes) unless every label is
-/// in [0, num_classes). Example: `one_hot({2, 0}, 3)` is [[0, 0, 1], [1, 0, 0]].
+/// A [labels.size(), num_classes] tensor of 0s with a 1 at (i, labels[i]) in `dtype` (int64 too, the
+/// dtype torch's one_hot returns): a factory, so a leaf without grad. Throws ShapeError for a negative
+/// num_classes, IndexError (label, num_classes) unless every label is in [0, num_classes). Example:
+/// `one_hot({2, 0}, 3)` is [[0, 0, 1], [1, 0, 0]].
 Tensor one_hot(std::span<const std::int64_t> labels, std::int64_t num_classes, Dtype dtype = Dtype::float32);
 Tensor one_hot(std::initializer_list<std::int64_t> labels, std::int64_t num_classes,
                Dtype dtype = Dtype::float32);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tapegrad/autodiff/tensor/front_end.hpp"
+#include "tapegrad/autodiff/tensor/linalg.hpp"
 
 namespace tapegrad {
 
@@ -81,7 +82,68 @@ Tensor slice(const Tensor& x, std::int64_t start, std::int64_t end) {
   TAPEGRAD_CHECK(0 <= first && first <= last && last <= rows, IndexError, "slice: rows [", start, ", ", end,
                  ") are out of range for the leading axis of size ", rows, " of x ", to_string(x.shape()),
                  " (after counting negative bounds from the end, 0 <= start <= end <= ", rows, " must hold)");
-  return detail::apply<tops::Slice>({.start = first, .end = last}, {x});
+  return detail::apply<tops::Slice>({.axis = 0, .start = first, .count = last - first, .step = 1}, {x});
+}
+
+Tensor slice(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_t stop, std::int64_t step) {
+  TAPEGRAD_CHECK(x.defined(), TapeError, "slice: the input tensor is undefined");
+  const std::size_t a = normalize_axis(axis, x.dim(), "slice");
+  TAPEGRAD_CHECK(step > 0, DomainError, "slice: step must be positive, got ", step, " for axis ", axis,
+                 " of x ", to_string(x.shape()));
+  const std::int64_t size = x.shape()[a];
+  const std::int64_t first = start < 0 ? start + size : start;
+  const std::int64_t last = stop < 0 ? stop + size : stop;
+  TAPEGRAD_CHECK(0 <= first && first <= last && last <= size, IndexError, "slice: [", start, ", ", stop,
+                 ") is out of range for axis ", axis, " of size ", size, " of x ", to_string(x.shape()),
+                 " (after counting negative bounds from the end, 0 <= start <= stop <= ", size,
+                 " must hold)");
+  // The elements first, first + step, ... below last: ceil((last - first) / step) of them.
+  const std::int64_t count = (last - first + step - 1) / step;
+  return detail::apply<tops::Slice>({.axis = a, .start = first, .count = count, .step = step}, {x});
+}
+
+Tensor squeeze(const Tensor& x) {
+  TAPEGRAD_CHECK(x.defined(), TapeError, "squeeze: the input tensor is undefined");
+  Shape s;
+  for (const std::int64_t d : x.shape())
+    if (d != 1) s.push_back(d);
+  return reshape(x, s);
+}
+
+Tensor squeeze(const Tensor& x, std::int64_t axis) {
+  TAPEGRAD_CHECK(x.defined(), TapeError, "squeeze: the input tensor is undefined");
+  if (x.dim() == 0 && (axis == 0 || axis == -1)) return reshape(x, x.shape());  // as PyTorch: a 0-D stays
+  const std::size_t a = normalize_axis(axis, x.dim(), "squeeze");
+  Shape s = x.shape();
+  if (s[a] == 1) s.erase(s.begin() + static_cast<std::ptrdiff_t>(a));
+  return reshape(x, s);
+}
+
+Tensor unsqueeze(const Tensor& x, std::int64_t axis) {
+  TAPEGRAD_CHECK(x.defined(), TapeError, "unsqueeze: the input tensor is undefined");
+  const std::size_t a = normalize_axis(axis, x.dim() + 1, "unsqueeze");
+  Shape s = x.shape();
+  s.insert(s.begin() + static_cast<std::ptrdiff_t>(a), 1);
+  return reshape(x, s);
+}
+
+Tensor flatten(const Tensor& x, std::int64_t start_dim, std::int64_t end_dim) {
+  TAPEGRAD_CHECK(x.defined(), TapeError, "flatten: the input tensor is undefined");
+  if (x.dim() == 0) return reshape(x, {1});  // as PyTorch: a 0-D tensor flattens to [1]
+  const std::size_t first = normalize_axis(start_dim, x.dim(), "flatten");
+  const std::size_t last = normalize_axis(end_dim, x.dim(), "flatten");
+  TAPEGRAD_CHECK(first <= last, ShapeError, "flatten: start_dim ", start_dim, " comes after end_dim ",
+                 end_dim, " for x of shape ", to_string(x.shape()));
+  const Shape& xs = x.shape();
+  Shape s(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(first));
+  s.push_back(dims_product(xs, first, last + 1));
+  s.insert(s.end(), xs.begin() + static_cast<std::ptrdiff_t>(last + 1), xs.end());
+  return reshape(x, s);
+}
+
+Tensor expand(const Tensor& x, const Shape& shape) {
+  TAPEGRAD_CHECK(x.defined(), TapeError, "expand: the input tensor is undefined");
+  return detail::apply<tops::Expand>({.shape = tops::Expand::resolve(shape, x.shape())}, {x});
 }
 
 Tensor narrow(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_t length) {

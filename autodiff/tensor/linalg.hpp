@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// linalg.hpp: matrix products: matmul (1-D to 3-D, batches broadcast) and the affine map linear().
-// Both run on the kernels of autodiff/kernels/gemm.hpp (blocked, per-instruction-set, optional BLAS).
-// Every op throws ShapeError when its inputs mix float32 and float64 (no implicit promotion) and TapeError
-// when an input is undefined or belongs to a cleared recording.
+// linalg.hpp: matrix products: matmul (any rank from 1-D, batch dimensions broadcast) and the affine map
+// linear(). Both run on the kernels of autodiff/kernels/gemm.hpp (blocked, per-instruction-set, optional
+// BLAS). Every op throws ShapeError when its inputs mix float32 and float64 (no implicit promotion) and
+// TapeError when an input is undefined or belongs to a cleared recording.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +12,13 @@
 
 namespace tapegrad {
 
-/// Matrix product, as torch.matmul for operands of 1 to 3 dimensions: [m, k] @ [k, n] -> [m, n],
-/// [m, k] @ [k] -> [m], [k] @ [k, n] -> [n], [k] @ [k] -> [] (dot product), and batches of matrices
-/// [b, m, k] @ [b, k, n] -> [b, m, n], where a 2-D (or 1-D, or batch-size-1) side is shared by the whole
-/// batch: [b, m, k] @ [k, n] -> [b, m, n] (the gradient of the shared side sums over the batch).
-/// Throws ShapeError naming both shapes when the inner sizes or the batch sizes differ, or an operand has
-/// 0 or more than 3 dimensions. Example: `auto h = matmul(x, w);`
+/// Matrix product, as torch.matmul: [m, k] @ [k, n] -> [m, n], [m, k] @ [k] -> [m], [k] @ [k, n] -> [n],
+/// [k] @ [k] -> [] (dot product), and batches of matrices of any rank, whose batch dimensions (all but the
+/// last two) broadcast against each other as NumPy's do: [b, m, k] @ [b, k, n] -> [b, m, n],
+/// [b, m, k] @ [k, n] -> [b, m, n], [2, 1, m, k] @ [3, k, n] -> [2, 3, m, n]. A broadcast operand's
+/// gradient is summed over the batch entries that shared it. Throws ShapeError naming both shapes when the
+/// inner sizes differ, the batch dimensions do not broadcast, or an operand is 0-D.
+/// Example: `auto h = matmul(x, w);`
 Tensor matmul(const Tensor& a, const Tensor& b);
 /// The affine map x W + b in one op: x [m, k], weight [k, n] and bias [n] give [m, n]. Same values and
 /// gradients as matmul(x, weight) + bias, with one record and one output instead of two (nn's Linear uses

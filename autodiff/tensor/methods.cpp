@@ -26,6 +26,42 @@ Tensor Tensor::sum(std::int64_t axis, bool keepdim) const {
 Tensor Tensor::mean(std::int64_t axis, bool keepdim) const {
   return tapegrad::mean(*this, axis, keepdim);
 }
+Tensor Tensor::sum(std::initializer_list<std::int64_t> axes, bool keepdim) const {
+  return tapegrad::sum(*this, axes, keepdim);
+}
+Tensor Tensor::mean(std::initializer_list<std::int64_t> axes, bool keepdim) const {
+  return tapegrad::mean(*this, axes, keepdim);
+}
+Tensor Tensor::max() const {
+  return tapegrad::max(*this);
+}
+Tensor Tensor::min() const {
+  return tapegrad::min(*this);
+}
+Tensor Tensor::max(std::int64_t axis, bool keepdim) const {
+  return tapegrad::max(*this, axis, keepdim);
+}
+Tensor Tensor::min(std::int64_t axis, bool keepdim) const {
+  return tapegrad::min(*this, axis, keepdim);
+}
+Tensor Tensor::clamp(double lo, double hi) const {
+  return tapegrad::clamp(*this, lo, hi);
+}
+Tensor Tensor::squeeze() const {
+  return tapegrad::squeeze(*this);
+}
+Tensor Tensor::squeeze(std::int64_t axis) const {
+  return tapegrad::squeeze(*this, axis);
+}
+Tensor Tensor::unsqueeze(std::int64_t axis) const {
+  return tapegrad::unsqueeze(*this, axis);
+}
+Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim) const {
+  return tapegrad::flatten(*this, start_dim, end_dim);
+}
+Tensor Tensor::expand(const Shape& shape) const {
+  return tapegrad::expand(*this, shape);
+}
 Tensor Tensor::reshape(const Shape& shape) const {
   return tapegrad::reshape(*this, shape);
 }

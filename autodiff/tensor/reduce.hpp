@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// reduce.hpp: sums, means, extremes and logsumexp, of all elements or along one axis; argmax.
+// reduce.hpp: sums, means, extremes and logsumexp, of all elements or along one or several axes; the
+// extremes with their indices; argmax.
 // An integer (not bool) second argument always means an axis, as in PyTorch.
 // Every op throws ShapeError when its inputs mix float32 and float64 (no implicit promotion) and TapeError
 // when an input is undefined or belongs to a cleared recording.
@@ -7,6 +8,8 @@
 
 #include <concepts>
 #include <cstdint>
+#include <initializer_list>
+#include <span>
 #include <vector>
 
 #include "tapegrad/autodiff/core/shape.hpp"
@@ -43,6 +46,34 @@ Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim = false);
 /// Throws ShapeError naming the op when the axis is out of range or has size 0.
 /// Example: `argmax(logits, 1)` of [32, 10] gives 32 class indices.
 std::vector<std::int64_t> argmax(const Tensor& x, std::int64_t axis);
+
+/// The same reductions over several axes at once (negative count from the end), as torch's dim=(0, 2):
+/// those dimensions are removed, or kept as 1 with keepdim. max and min split a tie evenly over all the
+/// reduced elements of a lane. Throws ShapeError naming the op, the axes and x's shape for an empty list,
+/// an axis out of range or one named twice. Example: `mean(x, {2, 3})` of [n, c, h, w] is [n, c].
+Tensor sum(const Tensor& x, std::span<const std::int64_t> axes, bool keepdim = false);
+Tensor sum(const Tensor& x, std::initializer_list<std::int64_t> axes, bool keepdim = false);
+Tensor mean(const Tensor& x, std::span<const std::int64_t> axes, bool keepdim = false);
+Tensor mean(const Tensor& x, std::initializer_list<std::int64_t> axes, bool keepdim = false);
+Tensor max(const Tensor& x, std::span<const std::int64_t> axes, bool keepdim = false);
+Tensor max(const Tensor& x, std::initializer_list<std::int64_t> axes, bool keepdim = false);
+Tensor min(const Tensor& x, std::span<const std::int64_t> axes, bool keepdim = false);
+Tensor min(const Tensor& x, std::initializer_list<std::int64_t> axes, bool keepdim = false);
+Tensor logsumexp(const Tensor& x, std::span<const std::int64_t> axes, bool keepdim = false);
+Tensor logsumexp(const Tensor& x, std::initializer_list<std::int64_t> axes, bool keepdim = false);
+
+/// What max_with_indices and min_with_indices return (torch.max(x, dim)'s (values, indices)).
+struct ValuesIndices {
+  Tensor values;   // x's dtype
+  Tensor indices;  // int64, the same shape
+};
+/// The largest (smallest) element of each lane along `axis` and its index there (the first one when
+/// several are equal; a NaN counts as largest and as smallest, as in PyTorch): both of x's shape without
+/// that axis (kept as 1 with keepdim). Differentiable in values: the gradient goes to the one element
+/// chosen (unlike max(x, axis), which splits a tie). Throws ShapeError naming the op for an int64 x, an
+/// axis out of range or an empty lane. Example: `auto [score, label] = max_with_indices(logits, 1);`
+ValuesIndices max_with_indices(const Tensor& x, std::int64_t axis, bool keepdim = false);
+ValuesIndices min_with_indices(const Tensor& x, std::int64_t axis, bool keepdim = false);
 
 // Without these, `sum(x, 1)` would convert 1 to the all-elements overload's `bool keepdim` and silently sum
 // everything. An integer (not bool) second argument always means an axis, as in PyTorch.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// tensor.hpp: Tensor, a dense row-major array of float32 or float64 that records on the same tape as Var.
+// tensor.hpp: Tensor, a dense row-major array of float32, float64 or int64 that records on the same tape as
+// Var (int64 holds indices as data, core/dtype.hpp: no op computes or differentiates in it).
 //
 // A Tensor is a handle to a reference-counted TensorImpl {data Buffer, Shape, Dtype, requires_grad, grad,
 // producing statement}. Copying a handle never copies data, and reshape() shares the buffer. A tensor op
@@ -148,6 +149,17 @@ class Tensor {
   /// sum(*this, axis, keepdim) and mean(*this, axis, keepdim). Example: `x.sum(1)` of [2, 3] is [2].
   Tensor sum(std::int64_t axis, bool keepdim = false) const;
   Tensor mean(std::int64_t axis, bool keepdim = false) const;
+  /// sum and mean over several axes: sum(*this, axes, keepdim). Example: `x.mean({2, 3})` of [n, c, h, w].
+  Tensor sum(std::initializer_list<std::int64_t> axes, bool keepdim = false) const;
+  Tensor mean(std::initializer_list<std::int64_t> axes, bool keepdim = false) const;
+  /// max(*this) and min(*this): every element, shape []; along an axis, max(*this, axis, keepdim) (values
+  /// only; max_with_indices gives the indices too).
+  Tensor max() const;
+  Tensor min() const;
+  Tensor max(std::int64_t axis, bool keepdim = false) const;
+  Tensor min(std::int64_t axis, bool keepdim = false) const;
+  /// clamp(*this, lo, hi).
+  Tensor clamp(double lo, double hi) const;
   /// reshape(*this, shape); view() is the same (a reshape always shares the data).
   Tensor reshape(const Shape& shape) const;
   Tensor view(const Shape& shape) const;
@@ -159,6 +171,13 @@ class Tensor {
   /// permute(*this, axes).
   Tensor permute(std::span<const std::int64_t> axes) const;
   Tensor permute(std::initializer_list<std::int64_t> axes) const;
+  /// squeeze(*this), squeeze(*this, axis), unsqueeze(*this, axis), flatten(*this, start_dim, end_dim)
+  /// (views) and expand(*this, shape) (a copy).
+  Tensor squeeze() const;
+  Tensor squeeze(std::int64_t axis) const;
+  Tensor unsqueeze(std::int64_t axis) const;
+  Tensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1) const;
+  Tensor expand(const Shape& shape) const;
   /// matmul(*this, other).
   Tensor matmul(const Tensor& other) const;
   /// pow(*this, p), elementwise.

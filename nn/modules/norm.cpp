@@ -2,6 +2,7 @@
 // norm.cpp: the normalisation modules: parameters and buffers, forward in either mode, repr.
 #include "tapegrad/nn/modules/norm.hpp"
 
+#include <cstdint>
 #include <sstream>
 
 #include "tapegrad/autodiff/core/error.hpp"
@@ -26,7 +27,7 @@ BatchNormBase::BatchNormBase(const BatchNormOptions& options, std::string name)
   if (options.track_running_stats) {
     register_buffer("running_mean", zeros({c}, options.dtype));
     register_buffer("running_var", ones({c}, options.dtype));
-    register_buffer("num_batches_tracked", zeros({}, Dtype::float64));
+    register_buffer("num_batches_tracked", zeros({}, Dtype::int64));
   }
 }
 
@@ -34,7 +35,7 @@ void BatchNormBase::reset_running_stats() {
   if (!options_.track_running_stats) return;
   init::zeros_(running_mean());
   init::ones_(running_var());
-  init::zeros_(num_batches_tracked());
+  *num_batches_tracked().data<std::int64_t>() = 0;
 }
 
 Tensor BatchNormBase::forward(const Tensor& x) {
@@ -48,9 +49,9 @@ Tensor BatchNormBase::forward(const Tensor& x) {
   double momentum = options_.momentum.value_or(0.0);
   // A data-parallel worker other than the first leaves every running statistic to the first (replica_state.hpp).
   if (is_training() && options_.track_running_stats && !tapegrad::detail::running_stats_frozen) {
-    double* count = num_batches_tracked().data<double>();
-    *count += 1.0;
-    if (!options_.momentum) momentum = 1.0 / *count;
+    std::int64_t& count = *num_batches_tracked().data<std::int64_t>();
+    ++count;
+    if (!options_.momentum) momentum = 1.0 / static_cast<double>(count);
   }
   // Running statistics are passed (and so updated) only while training; in evaluation they are read.
   const bool pass_running = options_.track_running_stats;

@@ -2,8 +2,7 @@
 // norm.hpp: BatchNorm1d, BatchNorm2d and LayerNorm over tensor/norm.hpp's fused rows.
 // Batch norm keeps its running statistics as buffers (running_mean, running_var, num_batches_tracked):
 // named_buffers() reaches them, state_dict() and so checkpoints carry them, optimizers never see them, and
-// forward() updates them in training mode only. num_batches_tracked is a float64 0-D tensor (tapegrad has
-// no integer dtype; it counts exactly up to 2^53).
+// forward() updates them in training mode only. num_batches_tracked is an int64 0-D tensor, as PyTorch's.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +42,8 @@ class BatchNormBase : public Module {
   /// weight (gamma) and bias (beta), [C]; undefined without affine.
   Tensor weight() const { return options_.affine ? parameter_at(weight_slot_) : Tensor(); }
   Tensor bias() const { return options_.affine ? parameter_at(bias_slot_) : Tensor(); }
-  /// The buffers, [C] (num_batches_tracked []); undefined without track_running_stats.
+  /// The buffers, [C] in the module's dtype (num_batches_tracked: [] int64); undefined without
+  /// track_running_stats.
   Tensor running_mean() const { return options_.track_running_stats ? buffer_at(0) : Tensor(); }
   Tensor running_var() const { return options_.track_running_stats ? buffer_at(1) : Tensor(); }
   Tensor num_batches_tracked() const { return options_.track_running_stats ? buffer_at(2) : Tensor(); }

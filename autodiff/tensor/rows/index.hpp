@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // index.hpp: ops that pick elements by integer position, forward and backward side by side.
-// slice takes a range of the leading axis (a batch), index_select whole slices along an axis (batch
-// sampling, embeddings), gather one element per lane (the target class of each row). Each backward
-// scatters the incoming gradient back to the positions read, with +=, so an index read twice receives
-// both contributions. Indices are checked when the op is recorded (IndexError naming the op, the index
-// and the size), so the backward never sees a bad one.
+// slice takes a range (with a step) of any axis (a batch, a window), index_select whole slices along an axis
+// (batch sampling, embeddings), gather elements picked by an index tensor (torch.gather; the target class of
+// each row). Each backward scatters the incoming gradient back to the positions read, with +=, so an index
+// read twice receives both contributions. Indices are checked when the op is recorded (IndexError naming the
+// op, the index and the size), so the backward never sees a bad one.
 #pragma once
 
 #include <algorithm>
@@ -53,44 +53,61 @@ inline void check_indices(std::string_view op, std::span<const std::int64_t> ind
 }
 }  // namespace detail_index
 
-/// y = rows [start, end) of the leading axis of x (a copy; the rest of the shape is kept);
-/// dx[start + i] += g[i], and the other rows get nothing.
+/// x seen as [outer, n, inner] around `axis`: y[o, j, :] = x[o, start + j step, :] for j < count (a copy;
+/// the rest of the shape is kept: Python's x[..., start:stop:step, ...]); dx[o, start + j step, :] +=
+/// g[o, j, :], and the other elements get nothing. slice(x, start, end) is axis 0 with step 1.
 struct Slice : OneInputRow {
   static constexpr std::string_view name = "slice";
   struct Attrs {
-    std::int64_t start = 0, end = 0;  // 0 <= start <= end <= rows: the front end resolves negative bounds
+    std::size_t axis = 0;  // resolved and range-checked by the front end: start + (count - 1) step < n
+    std::int64_t start = 0, count = 0, step = 1;
   };
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     Shape s = in[0].shape();
-    s[0] = r.end - r.start;
+    s[r.axis] = r.count;
     return s;
   }
   template <class T>
   static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
-    const std::int64_t row = row_size(in[0]);
-    std::copy_n(in[0].data<T>() + r.start * row, out.numel(), out.data<T>());
+    const auto [outer, n, inner] = tapegrad::detail::split_at(in[0].shape(), r.axis);
+    const T* x = in[0].data<T>() + r.start * inner;
+    T* y = out.data<T>();
+    if (r.step == 1) {  // one contiguous run per outer index (one copy in all for the leading axis)
+      const std::int64_t run = r.count * inner;
+      for (std::int64_t o = 0; o < outer; ++o) std::copy_n(x + o * n * inner, run, y + o * run);
+      return;
+    }
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t j = 0; j < r.count; ++j)
+        std::copy_n(x + (o * n + j * r.step) * inner, inner, y + (o * r.count + j) * inner);
   }
-  /// With fresh[0] (dx holds no values yet) the slice's rows are stored and only the other rows zeroed.
+  /// With fresh[0] (dx holds no values yet) dx is zeroed, except for a leading-axis slice of step 1: its
+  /// rows are stored and only the other rows zeroed.
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
                        const std::array<T*, 1>& grads, const std::array<bool, 1>& fresh) {
-    const std::int64_t row = row_size(in[0]), n = out.numel();
-    T* __restrict gx = grads[0] + r.start * row;
-    const T* __restrict gy = g;
-    if (fresh[0]) {
-      std::fill(grads[0], gx, T{0});
-      std::fill(gx + n, grads[0] + in[0].numel(), T{0});
-      for (std::int64_t i = 0; i < n; ++i) gx[i] = T{0} + gy[i];
-    } else {
-      for (std::int64_t i = 0; i < n; ++i) gx[i] += gy[i];
+    const auto [outer, n, inner] = tapegrad::detail::split_at(in[0].shape(), r.axis);
+    T* const dx = grads[0];
+    if (outer == 1 && r.step == 1) {
+      const std::int64_t count = out.numel();
+      T* __restrict gx = dx + r.start * inner;
+      const T* __restrict gy = g;
+      if (fresh[0]) {
+        std::fill(dx, gx, T{0});
+        std::fill(gx + count, dx + in[0].numel(), T{0});
+        for (std::int64_t i = 0; i < count; ++i) gx[i] = T{0} + gy[i];
+      } else {
+        for (std::int64_t i = 0; i < count; ++i) gx[i] += gy[i];
+      }
+      return;
     }
-  }
-
- private:
-  static std::int64_t row_size(const Tensor& x) {
-    std::int64_t n = 1;
-    for (std::size_t d = 1; d < x.dim(); ++d) n *= x.shape()[d];
-    return n;
+    if (fresh[0]) std::fill_n(dx, in[0].numel(), T{0});
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t j = 0; j < r.count; ++j) {
+        T* __restrict gx = dx + (o * n + r.start + j * r.step) * inner;
+        const T* __restrict gy = g + (o * r.count + j) * inner;
+        for (std::int64_t t = 0; t < inner; ++t) gx[t] += gy[t];
+      }
   }
 };
 
@@ -170,43 +187,86 @@ struct IndexSelect : OneInputRow {
   }
 };
 
-/// x seen as [outer, n, inner] around `axis`; a lane is one (o, t) pair, and index holds one entry per lane
-/// in row-major order (outer * inner entries). y[o, 0, t] = x[o, index[o * inner + t], t], so y has x's
-/// shape with that axis of size 1 (torch.gather with an index of size 1 on the axis);
-/// dx[o, index[o * inner + t], t] += g[o, 0, t].
+/// torch.gather: index (int64, any shape I of x's rank, I[d] <= x's size for every d but `axis`) picks
+/// y[p] = x[p with its `axis` coordinate replaced by index[p]], so y has shape I; dx[that element] +=
+/// g[p] (a scatter-add: an element picked twice receives both). When I equals x's shape but along the
+/// axis (the common case: one element per lane, a cross-entropy's target class) x and y are walked as
+/// [outer, n, inner] and [outer, m, inner]; otherwise an odometer over I finds x's offsets.
 struct Gather : OneInputRow {
   static constexpr std::string_view name = "gather";
   struct Attrs {
     std::size_t axis = 0;  // normalised by the front end
-    IndexList index;
+    IndexList index;       // row-major over index_shape
+    Shape index_shape;
   };
   static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
     const Shape& s = in[0].shape();
-    Shape out = s;
-    out[r.axis] = 1;
-    TAPEGRAD_CHECK(static_cast<std::int64_t>(r.index.size()) == numel(out), ShapeError,
-                   "gather: expected one index per lane, ", numel(out), " for x ", to_string(s),
-                   " along axis ", r.axis, ", got ", r.index.size());
-    detail_index::check_indices(name, r.index.values(), r.axis, s[r.axis], s);
-    return out;
+    const Shape& is = r.index_shape;
+    bool fits = is.size() == s.size();
+    for (std::size_t d = 0; fits && d < s.size(); ++d) fits = d == r.axis || is[d] <= s[d];
+    TAPEGRAD_CHECK(fits, ShapeError, "gather: expected an index with the rank of x and no larger along ",
+                   "any axis but ", r.axis, ", got index ", to_string(is), " for x ", to_string(s));
+    const std::span<const std::int64_t> idx = r.index.values();
+    for (std::size_t i = 0; i < idx.size(); ++i)
+      TAPEGRAD_CHECK(idx[i] >= 0 && idx[i] < s[r.axis], IndexError, "gather: index ", idx[i], " (position ",
+                     i, ") is out of range for axis ", r.axis, " of size ", s[r.axis], " of x ", to_string(s),
+                     " (index shape ", to_string(is), ")");
+    return is;
   }
   template <class T>
   static void forward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& out) {
-    const auto [outer, n, inner] = tapegrad::detail::split_at(in[0].shape(), r.axis);
-    const std::int64_t* idx = r.index.values().data();
     const T* x = in[0].data<T>();
     T* y = out.data<T>();
-    for (std::int64_t o = 0; o < outer; ++o)
-      for (std::int64_t t = 0; t < inner; ++t) y[o * inner + t] = x[(o * n + idx[o * inner + t]) * inner + t];
+    walk(r, in[0].shape(), [&](std::int64_t p, std::int64_t from) { y[p] = x[from]; });
   }
   template <class T>
   static void backward(const Attrs& r, const std::array<Tensor, 1>& in, const Tensor& /*out*/, const T* g,
                        const std::array<T*, 1>& grads) {
-    const auto [outer, n, inner] = tapegrad::detail::split_at(in[0].shape(), r.axis);
+    T* gx = grads[0];
+    walk(r, in[0].shape(), [&](std::int64_t p, std::int64_t from) { gx[from] += g[p]; });
+  }
+
+ private:
+  /// Calls f(p, offset in x) for every position p of the index, in row-major order.
+  template <class F>
+  static void walk(const Attrs& r, const Shape& xs, F&& f) {
+    const Shape& is = r.index_shape;
     const std::int64_t* idx = r.index.values().data();
-    for (std::int64_t o = 0; o < outer; ++o)
-      for (std::int64_t t = 0; t < inner; ++t)
-        grads[0][(o * n + idx[o * inner + t]) * inner + t] += g[o * inner + t];
+    const std::int64_t count = static_cast<std::int64_t>(r.index.size());
+    if (count == 0) return;
+    bool same = true;
+    for (std::size_t d = 0; same && d < xs.size(); ++d) same = d == r.axis || is[d] == xs[d];
+    if (same) {
+      const auto [outer, n, inner] = tapegrad::detail::split_at(xs, r.axis);
+      const std::int64_t m = is[r.axis];
+      if (inner == 1) {  // the last axis (a class per row): two loops, not three
+        for (std::int64_t o = 0; o < outer; ++o)
+          for (std::int64_t j = 0; j < m; ++j) f(o * m + j, o * n + idx[o * m + j]);
+        return;
+      }
+      for (std::int64_t o = 0; o < outer; ++o)
+        for (std::int64_t j = 0; j < m; ++j) {
+          const std::int64_t p0 = (o * m + j) * inner;
+          for (std::int64_t t = 0; t < inner; ++t) f(p0 + t, (o * n + idx[p0 + t]) * inner + t);
+        }
+      return;
+    }
+    // Odometer over the index's coordinates; base is x's offset of them with the axis coordinate at 0.
+    const std::size_t rank = xs.size();
+    Shape stride(rank, 1), coord(rank, 0);
+    for (std::size_t d = rank - 1; d > 0; --d) stride[d - 1] = stride[d] * xs[d];
+    std::int64_t base = 0;
+    for (std::int64_t p = 0; p < count; ++p) {
+      f(p, base + idx[p] * stride[r.axis]);
+      for (std::size_t d = rank; d-- > 0;) {
+        if (++coord[d] < is[d]) {
+          if (d != r.axis) base += stride[d];
+          break;
+        }
+        if (d != r.axis) base -= (coord[d] - 1) * stride[d];
+        coord[d] = 0;
+      }
+    }
   }
 };
 

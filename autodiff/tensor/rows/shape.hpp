@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // shape.hpp: ops that only rearrange elements, forward and backward side by side.
 // reshape is a view (the output shares the input's buffer; its gradient is the incoming one, re-read in
-// the input's shape). transpose, permute, concat and stack copy, since every Tensor is contiguous; each
-// backward is the adjoint of its forward's data movement: the inverse permutation, or the split of the
+// the input's shape). transpose, permute, concat, stack and expand copy, since every Tensor is contiguous;
+// each backward is the adjoint of its forward's data movement: the inverse permutation, or the split of the
 // gradient back into the joined pieces.
 #pragma once
 
@@ -258,6 +258,58 @@ struct Stack : JoinRow {
   }
 };
 
-using ShapeOps = std::tuple<Reshape, Transpose, Permute, Concat, Stack>;
+/// y = x broadcast to a larger shape (NumPy rules: x's dimensions align at the end, each equal or 1), a
+/// copy; dx += g summed over the broadcast dimensions (the adjoint of a broadcast is a sum).
+struct Expand : OneInputRow {
+  static constexpr std::string_view name = "expand";
+  struct Attrs {
+    Shape shape;  // fully specified (resolve() replaces -1) and checked to broadcast from x
+  };
+  /// The requested shape with each -1 replaced by x's size of that dimension (aligned at the end). Throws
+  /// ShapeError naming both shapes for fewer dimensions than x or a negative size left over.
+  static Shape resolve(const Shape& requested, const Shape& x) {
+    TAPEGRAD_CHECK(requested.size() >= x.size(), ShapeError, "expand: the target ", to_string(requested),
+                   " has fewer dimensions than x of shape ", to_string(x));
+    Shape resolved = requested;
+    const std::size_t lead = requested.size() - x.size();
+    for (std::size_t d = 0; d < requested.size(); ++d) {
+      if (requested[d] == -1 && d >= lead) resolved[d] = x[d - lead];  // -1 keeps x's size, as PyTorch
+      TAPEGRAD_CHECK(resolved[d] >= 0, ShapeError, "expand: the target ", to_string(requested),
+                     " for x of shape ", to_string(x), " has a negative size at dimension ", d,
+                     " (-1 keeps x's size, and only where x has that dimension)");
+    }
+    return resolved;
+  }
+  static Shape output_shape(const Attrs& r, const std::array<Tensor, 1>& in) {
+    const Shape& x = in[0].shape();
+    bool fits = r.shape.size() >= x.size();
+    for (std::size_t k = 0; fits && k < x.size(); ++k) {
+      const std::int64_t dx = x[x.size() - 1 - k], dy = r.shape[r.shape.size() - 1 - k];
+      fits = dx == dy || dx == 1;
+    }
+    TAPEGRAD_CHECK(fits, ShapeError, "expand: cannot broadcast x of shape ", to_string(x), " to ",
+                   to_string(r.shape),
+                   " (each dimension of x, aligned at the end, must equal the target's or be 1)");
+    (void)numel(r.shape, name);
+    return r.shape;
+  }
+  template <class T>
+  static void forward(const Attrs& /*r*/, const std::array<Tensor, 1>& in, const Tensor& out) {
+    const T* x = in[0].data<T>();
+    T* y = out.data<T>();
+    tapegrad::detail::for_each_broadcast(out.shape(), in[0].shape(), in[0].shape(),
+                                         [&](std::int64_t o, std::int64_t i, std::int64_t) { y[o] = x[i]; });
+  }
+  template <class T>
+  static void backward(const Attrs& /*r*/, const std::array<Tensor, 1>& in, const Tensor& out, const T* g,
+                       const std::array<T*, 1>& grads) {
+    T* gx = grads[0];
+    tapegrad::detail::for_each_broadcast(
+        out.shape(), in[0].shape(), in[0].shape(),
+        [&](std::int64_t o, std::int64_t i, std::int64_t) { gx[i] += g[o]; });
+  }
+};
+
+using ShapeOps = std::tuple<Reshape, Transpose, Permute, Concat, Stack, Expand>;
 
 }  // namespace tapegrad::ops::tensor

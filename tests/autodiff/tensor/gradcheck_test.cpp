@@ -14,6 +14,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -92,11 +93,31 @@ std::vector<Case> binary_cases(Fn fn, std::function<Tensor(const Tensor&, double
   return cases;
 }
 
-/// Reductions: all elements, and each axis of a [3, 4] and a [2, 3, 4], with and without keepdim.
+using Axes = std::vector<std::int64_t>;
+using OverAxes = std::function<Tensor(const Tensor&, const Axes&, bool)>;
+
+/// Reductions: all elements, and each axis of a [3, 4] and a [2, 3, 4], with and without keepdim; with
+/// `over`, several axes at once too (adjacent ones, which merge in place, and apart ones, which move).
 template <class Op>
 std::vector<Case> reduce_cases(std::function<Tensor(const Tensor&, bool)> all,
-                               std::function<Tensor(const Tensor&, std::int64_t, bool)> along) {
+                               std::function<Tensor(const Tensor&, std::int64_t, bool)> along,
+                               OverAxes over = nullptr) {
   std::vector<Case> cases;
+  if (over)
+    for (const bool keepdim : {false, true})
+      for (const auto& shape_axes : std::vector<std::pair<Shape, Axes>>{{{2, 3, 4}, {0, 2}},
+                                                                        {{2, 3, 4}, {1, 2}},
+                                                                        {{2, 3, 4}, {-1, 0, 1}},
+                                                                        {{2, 3, 4}, {1}},
+                                                                        {{3, 2, 2, 3}, {3, 1}},
+                                                                        {{3, 2, 2, 3}, {1, 2}}}) {
+        const Shape& s = shape_axes.first;
+        const Axes axes = shape_axes.second;  // a copy for the lambda (clang 14 cannot capture a binding)
+        cases.push_back(
+            {tapegrad::to_string(s) + " axes" + list_text(axes) + " keepdim " + std::to_string(keepdim),
+             {{s, Op::domain}},
+             [=](const Inputs& x) { return over(x[0], axes, keepdim); }});
+      }
   for (const bool keepdim : {false, true}) {
     cases.push_back({"all, keepdim " + std::to_string(keepdim), {{{3, 4}, Op::domain}}, [=](const Inputs& x) {
                        return all(x[0], keepdim);
@@ -158,15 +179,19 @@ TENSOR_BINARY_CASES(Div, /);
 template <>
 struct Cases<tops::Sum> {
   static std::vector<Case> get() {
-    return reduce_cases<tops::Sum>([](const Tensor& x, bool k) { return sum(x, k); },
-                                   [](const Tensor& x, std::int64_t a, bool k) { return sum(x, a, k); });
+    return reduce_cases<tops::Sum>(
+        [](const Tensor& x, bool k) { return sum(x, k); },
+        [](const Tensor& x, std::int64_t a, bool k) { return sum(x, a, k); },
+        [](const Tensor& x, const Axes& a, bool k) { return sum(x, std::span<const std::int64_t>(a), k); });
   }
 };
 template <>
 struct Cases<tops::Mean> {
   static std::vector<Case> get() {
-    return reduce_cases<tops::Mean>([](const Tensor& x, bool k) { return mean(x, k); },
-                                    [](const Tensor& x, std::int64_t a, bool k) { return mean(x, a, k); });
+    return reduce_cases<tops::Mean>(
+        [](const Tensor& x, bool k) { return mean(x, k); },
+        [](const Tensor& x, std::int64_t a, bool k) { return mean(x, a, k); },
+        [](const Tensor& x, const Axes& a, bool k) { return mean(x, std::span<const std::int64_t>(a), k); });
   }
 };
 template <>
@@ -216,6 +241,31 @@ struct Cases<tops::MatMul> {
         {"[2, 3, 4] @ [4]", {{{2, 3, 4}, d}, {{4}, d}}, [](const Inputs& x) { return matmul(x[0], x[1]); }},
         {"[4] @ [2, 4, 5]", {{{4}, d}, {{2, 4, 5}, d}}, [](const Inputs& x) { return matmul(x[0], x[1]); }},
         {"[2, 3, 3] @ itself", {{{2, 3, 3}, d}}, [](const Inputs& x) { return matmul(x[0], x[0]); }},
+        // More than three dimensions: batch dimensions broadcast as NumPy's do.
+        {"[2, 2, 3, 4] @ [2, 2, 4, 3]",
+         {{{2, 2, 3, 4}, d}, {{2, 2, 4, 3}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[2, 1, 3, 4] @ [3, 4, 2], both broadcast",
+         {{{2, 1, 3, 4}, d}, {{3, 4, 2}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[1, 3, 2, 4] @ [2, 1, 4, 3], both broadcast",
+         {{{1, 3, 2, 4}, d}, {{2, 1, 4, 3}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[2, 3, 2, 4] @ [4, 5], b shared",
+         {{{2, 3, 2, 4}, d}, {{4, 5}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[3, 4] @ [2, 2, 4, 2], a shared",
+         {{{3, 4}, d}, {{2, 2, 4, 2}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[2, 2, 3, 4] @ [4]",
+         {{{2, 2, 3, 4}, d}, {{4}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[4] @ [2, 1, 4, 3]",
+         {{{4}, d}, {{2, 1, 4, 3}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
+        {"[2, 1, 1, 3, 4] @ [1, 2, 2, 4, 2], rank 5",
+         {{{2, 1, 1, 3, 4}, d}, {{1, 2, 2, 4, 2}, d}},
+         [](const Inputs& x) { return matmul(x[0], x[1]); }},
     };
   }
 };
@@ -434,6 +484,17 @@ struct Cases<tops::Slice> {
         {"[5, 2] overlapping slices",
          {{{5, 2}, d}},
          [](const Inputs& x) { return slice(x[0], 0, 3) * slice(x[0], 2, 5); }},
+        // Any axis, with a step.
+        {"[3, 8] axis 1 0:8:2", {{{3, 8}, d}}, [](const Inputs& x) { return slice(x[0], 1, 0, 8, 2); }},
+        {"[3, 8] axis -1 1:7:3", {{{3, 8}, d}}, [](const Inputs& x) { return slice(x[0], -1, 1, 7, 3); }},
+        {"[3, 8] axis 1 2:-1", {{{3, 8}, d}}, [](const Inputs& x) { return slice(x[0], 1, 2, -1); }},
+        {"[7, 2] axis 0 1:7:2", {{{7, 2}, d}}, [](const Inputs& x) { return slice(x[0], 0, 1, 7, 2); }},
+        {"[6, 2] axis 0 -4:6", {{{6, 2}, d}}, [](const Inputs& x) { return slice(x[0], 0, -4, 6); }},
+        {"[2, 5, 3] axis 1 1:5:2", {{{2, 5, 3}, d}}, [](const Inputs& x) { return slice(x[0], 1, 1, 5, 2); }},
+        {"[2, 5, 3] axis 1 3:3", {{{2, 5, 3}, d}}, [](const Inputs& x) { return slice(x[0], 1, 3, 3); }},
+        {"[2, 3, 6] even and odd columns",
+         {{{2, 3, 6}, d}},
+         [](const Inputs& x) { return slice(x[0], 2, 0, 6, 2) * slice(x[0], 2, 1, 6, 2); }},
     };
   }
 };
@@ -489,6 +550,36 @@ struct Cases<tops::Gather> {
     cases.push_back({"[3, 2] gathered twice", {{{3, 2}, d}}, [](const Inputs& x) {
                        return gather(x[0], 1, {0, 1, 1}) * gather(x[0], 1, {0, 0, 1});
                      }});
+    // torch.gather with an int64 index tensor of any shape: elements picked many times accumulate.
+    const auto add_tensor = [&](const Shape& s, std::int64_t axis, Idx idx, const Shape& index_shape) {
+      cases.push_back(
+          {tapegrad::to_string(s) + " axis " + std::to_string(axis) + " index " +
+               tapegrad::to_string(index_shape) + list_text(idx),
+           {{s, d}},
+           [=](const Inputs& x) { return gather(x[0], axis, tapegrad::from(idx, index_shape)); }});
+    };
+    add_tensor({3, 4}, 1, {0, 0, 3, 1, 2, 2, 3, 3, 0}, {3, 3});  // same shape but the axis
+    add_tensor({3, 4}, 1, {1, 1, 1, 1, 1}, {1, 5});              // fewer rows, longer than the axis
+    add_tensor({3, 4}, 0, {2, 0, 1, 2, 2, 2}, {2, 3});           // fewer columns
+    add_tensor({3, 4}, -2, {0, 1, 2, 0, 1, 2, 0, 1}, {2, 4});
+    add_tensor({2, 3, 4}, 2, {3, 0, 1, 1, 2, 0}, {1, 2, 3});  // smaller on both other axes
+    add_tensor({2, 3, 4}, 1, {2, 2, 0, 1, 0, 0, 1, 2, 1, 0, 2, 2, 1, 1, 0, 0}, {2, 4, 2});
+    add_tensor({2, 3, 4}, 0, {1, 0, 1, 0, 1, 1}, {2, 1, 3});
+    add_tensor({5}, 0, {4, 0, 4, 4, 2, 1, 3}, {7});
+    add_tensor({3, 4}, 1, {}, {3, 0});
+    // max and min with their indices: the values are gathered, so the gradient goes to the chosen element.
+    const auto add_extreme = [&](const std::string& label, const Shape& s,
+                                 std::function<Tensor(const Tensor&)> f) {
+      cases.push_back({label, {{s, d}}, [=](const Inputs& x) { return f(x[0]); }, all_apart});
+    };
+    add_extreme("max_with_indices [3, 4] axis 1", {3, 4},
+                [](const Tensor& x) { return tapegrad::max_with_indices(x, 1).values; });
+    add_extreme("max_with_indices [2, 3, 4] axis 0 keepdim", {2, 3, 4},
+                [](const Tensor& x) { return tapegrad::max_with_indices(x, 0, true).values; });
+    add_extreme("min_with_indices [2, 3, 4] axis -1", {2, 3, 4},
+                [](const Tensor& x) { return tapegrad::min_with_indices(x, -1).values; });
+    add_extreme("min_with_indices [5] axis 0", {5},
+                [](const Tensor& x) { return tapegrad::min_with_indices(x, 0).values; });
     return cases;
   }
 };
@@ -613,9 +704,10 @@ struct Cases<tops::Where> {
 template <>
 struct Cases<tops::Max> {
   static std::vector<Case> get() {
-    auto cases =
-        reduce_cases<tops::Max>([](const Tensor& x, bool k) { return max(x, k); },
-                                [](const Tensor& x, std::int64_t a, bool k) { return max(x, a, k); });
+    auto cases = reduce_cases<tops::Max>(
+        [](const Tensor& x, bool k) { return max(x, k); },
+        [](const Tensor& x, std::int64_t a, bool k) { return max(x, a, k); },
+        [](const Tensor& x, const Axes& a, bool k) { return max(x, std::span<const std::int64_t>(a), k); });
     for (Case& c : cases) c.accept = all_apart;
     return cases;
   }
@@ -623,9 +715,10 @@ struct Cases<tops::Max> {
 template <>
 struct Cases<tops::Min> {
   static std::vector<Case> get() {
-    auto cases =
-        reduce_cases<tops::Min>([](const Tensor& x, bool k) { return min(x, k); },
-                                [](const Tensor& x, std::int64_t a, bool k) { return min(x, a, k); });
+    auto cases = reduce_cases<tops::Min>(
+        [](const Tensor& x, bool k) { return min(x, k); },
+        [](const Tensor& x, std::int64_t a, bool k) { return min(x, a, k); },
+        [](const Tensor& x, const Axes& a, bool k) { return min(x, std::span<const std::int64_t>(a), k); });
     for (Case& c : cases) c.accept = all_apart;
     return cases;
   }
@@ -635,7 +728,10 @@ struct Cases<tops::LogSumExp> {
   static std::vector<Case> get() {
     return reduce_cases<tops::LogSumExp>(
         [](const Tensor& x, bool k) { return logsumexp(x, k); },
-        [](const Tensor& x, std::int64_t a, bool k) { return logsumexp(x, a, k); });
+        [](const Tensor& x, std::int64_t a, bool k) { return logsumexp(x, a, k); },
+        [](const Tensor& x, const Axes& a, bool k) {
+          return logsumexp(x, std::span<const std::int64_t>(a), k);
+        });
   }
 };
 
@@ -809,6 +905,33 @@ struct Cases<tops::Narrow> {
                        using tapegrad::narrow;
                        return narrow(x[0], 1, 0, 2) * narrow(x[0], 1, 2, 2) + narrow(x[0], 1, 4, 2) -
                               tapegrad::tanh(narrow(x[0], 1, 6, 2));
+                     }});
+    return cases;
+  }
+};
+
+template <>
+struct Cases<tops::Expand> {
+  static std::vector<Case> get() {
+    const auto d = tops::Expand::domain;
+    std::vector<Case> cases;
+    const auto add = [&](const Shape& s, const Shape& to) {
+      cases.push_back({tapegrad::to_string(s) + " to " + tapegrad::to_string(to),
+                       {{s, d}},
+                       [=](const Inputs& x) { return tapegrad::expand(x[0], to); }});
+    };
+    add({4}, {3, 4});
+    add({3, 1}, {3, 4});
+    add({1, 4}, {2, 3, 4});
+    add({2, 1, 3}, {2, 4, 3});
+    add({}, {2, 3});
+    add({3, 4}, {3, 4});
+    add({3, 1}, {-1, 5});  // -1 keeps x's size
+    add({2, 1}, {2, 2, 0});
+    // squeeze, unsqueeze and flatten are reshapes: composed with expand, every element is reached.
+    cases.push_back({"[3, 1] squeezed, unsqueezed, expanded, flattened", {{{3, 1}, d}}, [](const Inputs& x) {
+                       return tapegrad::flatten(
+                           tapegrad::expand(tapegrad::unsqueeze(tapegrad::squeeze(x[0]), 0), {2, 3}));
                      }});
     return cases;
   }

@@ -133,10 +133,9 @@ TEST_CASE("Tensor shape errors: matmul names both shapes for the vector and batc
                        ShapeError);
   CHECK_THROWS_WITH_AS(
       tapegrad::matmul(z({2, 3, 4}), z({3, 4, 5})),
-      doctest::Contains("matmul: batch sizes must match (or one be 1), got a [2, 3, 4] and b [3, 4, 5]"),
+      doctest::Contains("matmul: batch dimensions must broadcast (equal, or one of them 1), got "
+                        "a [2, 3, 4] and b [3, 4, 5]"),
       ShapeError);
-  CHECK_THROWS_WITH_AS(tapegrad::matmul(z({1, 2, 3, 4}), z({4, 5})),
-                       doctest::Contains("matmul: expected operands of 1 to 3 dimensions"), ShapeError);
   CHECK_THROWS_WITH_AS(tapegrad::matmul(z({}), z({4, 5})), doctest::Contains("got a [] and b [4, 5]"),
                        ShapeError);
 }
