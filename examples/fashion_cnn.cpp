@@ -135,7 +135,8 @@ void save_predictions(const fs::path& path, const nn::Dataset& test,
                                                    .title = "Fashion-MNIST test images: predicted class "
                                                             "(true class if wrong, in red)",
                                                    .captions = captions,
-                                                   .caption_colors = colors}));
+                                                   .caption_colors = colors,
+                                                   .grey_levels = 8}));  // 8 shades: about 150 KB for 48 images
 }
 
 /// Test accuracy, confusion matrix and the predictions picture; returns the accuracy.
