@@ -2,8 +2,14 @@
 // conv_peer.cpp: configs E and F (conv_steps.hpp), tapegrad against libtorch, timed interleaved in one
 // process, and conv2d's GFLOP/s against tapegrad's own gemm on the products conv2d runs.
 // Usage: [CPU_TIME=1] conv_peer <threads> [min_seconds_per_rep] [reps]
+//        conv_peer profile <E|F|torchE|torchF|leanE> <steps> [threads]: only that side's steps, for a
+//        profiler (valgrind --tool=callgrind counts instructions, which the machine's other load does not
+//        change)
 // Prints:
 //   STEP <cfg> <threads> tapegrad_us=<median> [<min>, <max>] torch_us=<median> [<min>, <max>] ratio=<t/torch>
+//   LEAN E <threads> lean_us=<median> [<min>, <max>] tapegrad/lean=<> torch/lean=<>   (E's hand-written
+//   floor,
+//        im2col + OpenBLAS sgemm, lean_conv_step.hpp, on as many OpenBLAS threads as tapegrad has)
 //   CONV <layer> <threads> conv_fwd_bwd_gflops=<> gemm_gflops=<> (per-sample shapes) gemm_batch_gflops=<>
 #include <algorithm>
 #include <chrono>
@@ -16,6 +22,7 @@
 #include <vector>
 
 #include "conv_steps.hpp"
+#include "lean_conv_step.hpp"
 #include "tapegrad/autodiff/kernels/gemm.hpp"
 #include "tapegrad/nn/nn.hpp"
 
@@ -181,6 +188,25 @@ std::unique_ptr<Step> make_tapegrad_step(Config config) {
 
 int main(int argc, char** argv) {
   using namespace conv_peer;
+  if (argc > 3 && std::string(argv[1]) == "profile") {
+    const std::string which = argv[2];
+    const Config config = which.back() == 'E' ? Config::E : Config::F;
+    const int threads = argc > 4 ? std::atoi(argv[4]) : 1;
+    tapegrad::set_num_threads(threads);
+    set_torch_threads(threads);
+    double sink = 0.0;
+    const int steps = std::atoi(argv[3]);
+    if (which == "leanE") {
+      LeanLeNet lean(64);
+      for (int i = 0; i < steps; ++i) sink += lean.step();
+      std::printf("PROFILE %s loss sum %.4f\n", which.c_str(), sink);
+      return 0;
+    }
+    auto step = which.starts_with("torch") ? make_torch_step(config) : make_tapegrad_step(config);
+    for (int i = 0; i < steps; ++i) sink += step->step();
+    std::printf("PROFILE %s loss sum %.4f\n", which.c_str(), sink);
+    return 0;
+  }
   const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
   const double min_s = argc > 2 ? std::atof(argv[2]) : 0.3;
   const int reps = argc > 3 ? std::atoi(argv[3]) : 5;
@@ -191,13 +217,20 @@ int main(int argc, char** argv) {
   for (const Config config : {Config::E, Config::F}) {
     auto ours = make_tapegrad_step(config);
     auto theirs = make_torch_step(config);
+    std::unique_ptr<LeanLeNet> lean;
+    if (config == Config::E) lean = std::make_unique<LeanLeNet>(64);
     double sink = 0.0;
-    const auto t = time_multi({[&] { sink += ours->step(); }, [&] { sink += theirs->step(); }}, min_s, reps);
+    std::vector<std::function<void()>> fns = {[&] { sink += ours->step(); }, [&] { sink += theirs->step(); }};
+    if (lean) fns.emplace_back([&] { sink += lean->step(); });
+    const auto t = time_multi(fns, min_s, reps);
     std::printf(
         "STEP %s %d tapegrad_us=%.0f [%.0f, %.0f] torch_us=%.0f [%.0f, %.0f] tapegrad/torch=%.2f (sink "
         "%.1f)\n",
         config == Config::E ? "E" : "F", threads, t[0].med * 1e6, t[0].lo * 1e6, t[0].hi * 1e6,
         t[1].med * 1e6, t[1].lo * 1e6, t[1].hi * 1e6, t[0].med / t[1].med, sink > 0 ? 1.0 : 0.0);
+    if (lean)
+      std::printf("LEAN E %d lean_us=%.0f [%.0f, %.0f] tapegrad/lean=%.2f torch/lean=%.2f\n", threads,
+                  t[2].med * 1e6, t[2].lo * 1e6, t[2].hi * 1e6, t[0].med / t[2].med, t[1].med / t[2].med);
   }
   conv_vs_gemm("F.conv2 [128,32,26,26]*[64,32,3,3]", 128, 32, 26, 64, 3, threads, min_s, reps);
   conv_vs_gemm("E.conv2 [64,6,14,14]*[16,6,5,5]", 64, 6, 14, 16, 5, threads, min_s, reps);

@@ -132,6 +132,16 @@ void SvgWriter::begin_group(std::string_view clip_id) {
   ++open_groups_;
 }
 
+void SvgWriter::begin_group_at(double x, double y, double scale) {
+  put("<g transform=\"translate(", svg_number(x), " ", svg_number(y), ") scale(", svg_number(scale),
+      ")\">\n");
+  ++open_groups_;
+}
+
+void SvgWriter::filled_path(std::string_view d, std::string_view fill) {
+  put("<path d=\"", escape_xml(d), "\" fill=\"", escape_xml(fill), "\" shape-rendering=\"crispEdges\"/>\n");
+}
+
 void SvgWriter::end_group() {
   if (open_groups_ == 0) return;
   put("</g>\n");

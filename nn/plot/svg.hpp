@@ -59,6 +59,10 @@ class SvgWriter {
   /// A clip rectangle, and groups clipped by it: what lies outside the plot area is not drawn.
   void clip_rect(std::string_view id, double x, double y, double width, double height);
   void begin_group(std::string_view clip_id = "");
+  /// A group drawn at (x, y) and scaled by `scale`: what is inside uses its own units (an image's pixels).
+  void begin_group_at(double x, double y, double scale);
+  /// A filled <path> of outline data `d` (SVG path syntax), edges crisp (for pixels that must not blur).
+  void filled_path(std::string_view d, std::string_view fill);
   void end_group();
   /// Closes the document and returns it; the writer is finished afterwards.
   std::string finish();

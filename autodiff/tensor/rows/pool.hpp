@@ -115,6 +115,54 @@ std::int64_t first_max(const T* plane, std::int64_t w, std::int64_t y0, std::int
   return best;
 }
 
+/// The common window (2 x 2, stride 2, no padding, the output inside the input) has its own loops: the
+/// general ones spend most of their time on the window's bounds.
+inline bool pairs(const Pool2dAttrs& a, const Planes& p) {
+  return a.kernel[0] == 2 && a.kernel[1] == 2 && a.stride[0] == 2 && a.stride[1] == 2 && a.padding[0] == 0 &&
+         a.padding[1] == 0 && 2 * p.oh <= p.h && 2 * p.ow <= p.w;
+}
+
+/// Whether v replaces the maximum so far, m (first maximum wins; NaN is the maximum).
+template <class T>
+bool beats(T v, T m) {
+  return v > m || (std::isnan(v) && !std::isnan(m));
+}
+
+/// max_pool2d's forward on 2 x 2 windows of stride 2.
+template <class T>
+void max_pairs_forward(const Planes& p, const T* x, T* y) {
+  for (std::int64_t pl = 0; pl < p.planes; ++pl)
+    for (std::int64_t oy = 0; oy < p.oh; ++oy) {
+      const T* r0 = x + (pl * p.h + 2 * oy) * p.w;
+      const T* r1 = r0 + p.w;
+      T* out = y + (pl * p.oh + oy) * p.ow;
+      for (std::int64_t ox = 0; ox < p.ow; ++ox) {
+        T m = r0[2 * ox];
+        if (beats(r0[2 * ox + 1], m)) m = r0[2 * ox + 1];
+        if (beats(r1[2 * ox], m)) m = r1[2 * ox];
+        if (beats(r1[2 * ox + 1], m)) m = r1[2 * ox + 1];
+        out[ox] = m;
+      }
+    }
+}
+
+/// Its backward: each output's gradient to its window's first maximum.
+template <class T>
+void max_pairs_backward(const Planes& p, const T* x, const T* g, T* gx) {
+  for (std::int64_t pl = 0; pl < p.planes; ++pl)
+    for (std::int64_t oy = 0; oy < p.oh; ++oy) {
+      const std::int64_t row = (pl * p.h + 2 * oy) * p.w;
+      const T* gy = g + (pl * p.oh + oy) * p.ow;
+      for (std::int64_t ox = 0; ox < p.ow; ++ox) {
+        std::int64_t best = row + 2 * ox;
+        T m = x[best];
+        for (const std::int64_t at : {row + 2 * ox + 1, row + p.w + 2 * ox, row + p.w + 2 * ox + 1})
+          if (beats(x[at], m)) m = x[at], best = at;
+        gx[best] += gy[ox];
+      }
+    }
+}
+
 }  // namespace detail_pool
 
 /// y = the maximum of each window; the gradient goes to the window's first maximum.
@@ -129,6 +177,7 @@ struct MaxPool2d : OneInputRow {
     const auto p = detail_pool::planes_of(in[0].shape(), out.shape());
     const T* x = in[0].data<T>();
     T* y = out.data<T>();
+    if (detail_pool::pairs(a, p)) return detail_pool::max_pairs_forward(p, x, y);
     detail_pool::for_each_window(a, p,
                                  [&](std::int64_t pl, std::int64_t o, std::int64_t y0, std::int64_t y1,
                                      std::int64_t x0, std::int64_t x1) {
@@ -141,6 +190,7 @@ struct MaxPool2d : OneInputRow {
                        const std::array<T*, 1>& grads) {
     const auto p = detail_pool::planes_of(in[0].shape(), out.shape());
     const T* x = in[0].data<T>();
+    if (detail_pool::pairs(a, p)) return detail_pool::max_pairs_backward(p, x, g, grads[0]);
     detail_pool::for_each_window(
         a, p,
         [&](std::int64_t pl, std::int64_t o, std::int64_t y0, std::int64_t y1, std::int64_t x0,

@@ -82,7 +82,7 @@ TEST_CASE("conv2d: matches a direct convolution for stride, padding, dilation an
     }
 }
 
-TEST_CASE("conv2d: a large batch split over threads gives the single-thread values and gradients") {
+TEST_CASE("conv2d: a large batch split over threads gives exactly the single-thread values and gradients") {
   tapegrad::Generator gen(12);
   Tensor x = tapegrad::randn({32, 6, 14, 14}, gen, Dtype::float64).requires_grad_();
   Tensor w = tapegrad::randn({16, 6, 5, 5}, gen, Dtype::float64).requires_grad_();
@@ -100,7 +100,8 @@ TEST_CASE("conv2d: a large batch split over threads gives the single-thread valu
                             b.grad().to_vector<double>()};
   }
   tapegrad::set_num_threads(previous);
-  for (std::size_t i = 0; i < 4; ++i) check_close(results[1][i], results[0][i], 1e-12);
+  // The batch's chunks depend on the shapes only, and dW's parts are added in chunk order: bit-identical.
+  for (std::size_t i = 0; i < 4; ++i) CHECK(results[1][i] == results[0][i]);
 }
 
 TEST_CASE("conv2d and conv1d: shapes that do not fit name the op and the shapes") {
@@ -158,6 +159,41 @@ TEST_CASE("max_pool2d: takes window maxima, and a tie sends the whole gradient t
   const Tensor neg = tapegrad::full({1, 1, 2, 2}, -3.0, Dtype::float64);
   CHECK(tapegrad::max_pool2d(neg, {.kernel_size = {2, 2}, .stride = {1, 1}, .padding = {1, 1}})
             .to_vector<double>() == std::vector<double>(9, -3.0));
+}
+
+TEST_CASE("max_pool2d: 2x2 windows of stride 2 on odd sizes, with a NaN, match a direct first-maximum loop") {
+  tapegrad::Generator gen(21);
+  std::vector<double> v = tapegrad::randn({2, 3, 5, 7}, gen, Dtype::float64).to_vector<double>();
+  v[9] = std::nan("");  // plane 0, row 1, column 2: window (0, 1)
+  v[35] = v[36] = 9.0;  // a tied maximum in plane 1's first window
+  Tensor x = tapegrad::from<double>(v, {2, 3, 5, 7}).requires_grad_();
+  tapegrad::Tape tape;
+  const Tensor y = tapegrad::max_pool2d(x);
+  REQUIRE(y.shape() == tapegrad::Shape{2, 3, 2, 3});
+  const Tensor g = tapegrad::randn({2, 3, 2, 3}, gen, Dtype::float64);
+  tapegrad::sum(y * g).backward();
+  const std::vector<double> gv = g.to_vector<double>();
+  std::vector<double> want_y, want_dx(v.size(), 0.0);
+  for (std::int64_t pl = 0; pl < 6; ++pl)
+    for (std::int64_t oy = 0; oy < 2; ++oy)
+      for (std::int64_t ox = 0; ox < 3; ++ox) {
+        std::int64_t best = -1;
+        for (std::int64_t u = 0; u < 2; ++u)
+          for (std::int64_t t = 0; t < 2; ++t) {
+            const std::int64_t at = (pl * 5 + 2 * oy + u) * 7 + 2 * ox + t;
+            const double m = best < 0 ? 0.0 : v[static_cast<std::size_t>(best)];
+            if (best < 0 || (std::isnan(v[static_cast<std::size_t>(at)]) && !std::isnan(m)) ||
+                v[static_cast<std::size_t>(at)] > m)
+              best = at;
+          }
+        want_y.push_back(v[static_cast<std::size_t>(best)]);
+        want_dx[static_cast<std::size_t>(best)] += gv[static_cast<std::size_t>((pl * 2 + oy) * 3 + ox)];
+      }
+  const std::vector<double> got = y.to_vector<double>();
+  REQUIRE(std::isnan(got[1]));
+  for (std::size_t i = 0; i < got.size(); ++i)
+    if (i != 1) CHECK(got[i] == want_y[i]);
+  CHECK(x.grad().to_vector<double>() == want_dx);
 }
 
 TEST_CASE("avg_pool2d and adaptive_avg_pool2d: window means") {

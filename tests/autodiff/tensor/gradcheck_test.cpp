@@ -757,6 +757,10 @@ struct Cases<tops::Conv2d> {
     add("depthwise", {1, 3, 4, 4}, {3, 1, 3, 3}, {.padding = {1, 1}, .groups = 3});
     add("1x1 direct", {2, 3, 3, 2}, {4, 3, 1, 1}, {});
     add("1x1 stride 2", {1, 3, 5, 5}, {2, 3, 1, 1}, {.stride = {2, 2}});
+    // A full AVX-512 vector of outputs per group: dW's product (col dyT) then has wide columns.
+    add("16 outputs, padding 1", {2, 2, 4, 4}, {16, 2, 3, 3}, {.padding = {1, 1}});
+    add("16 outputs per group, stride 2", {1, 4, 5, 5}, {32, 2, 2, 2}, {.stride = {2, 2}, .groups = 2});
+    add("16 outputs 1x1", {2, 3, 2, 2}, {16, 3, 1, 1}, {});
     cases.push_back({"no bias", {{{2, 2, 4, 4}, d}, {{3, 2, 3, 3}, d}}, [](const Inputs& in) {
                        return tapegrad::conv2d(in[0], in[1], {}, {.padding = {1, 1}});
                      }});
