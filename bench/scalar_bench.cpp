@@ -7,12 +7,13 @@
 //   BM_Baseline_<P>_HandAdjoint  f(x) and its gradient, hand-written (hand_adjoints.hpp)
 //   BM_Var_<P>_Record            tapegrad: clear + record only (to split recording from the sweep)
 //   BM_Var_<P>_Gradient          tapegrad: clear + record + backward + read the gradient
-//   BM_Dual_<P>_Hvp              tapegrad: Hessian-vector product (Dual<Var>, forward-over-reverse):
-//                                clear + record + one backward + read H v and the gradient
-// plus BM_Dual_Logistic_Hessian (the dense 100 x 100 Hessian of a logistic log-likelihood, with
-// BM_Var_Logistic_Gradient and BM_Baseline_Logistic_Primal beside it), and BM_Var_Op_<op> for each op
-// of the unary derivatives table.
-// The figures we publish are ratios taken in one run: bench/ratios.py runs this binary and prints them.
+//   BM_SecondOrder_<P>_Hvp       tapegrad: Hessian-vector product on the second-order tape (what hvp()
+//                                runs): clear + record + one backward + read H v and the gradient
+//   BM_Dual_<P>_Hvp              the same with the eager Dual<Var> (two statements per operation)
+// plus BM_Dual_Logistic_Hessian (the dense 100 x 100 Hessian of a logistic log-likelihood through hessian(),
+// with BM_Var_Logistic_Gradient and BM_Baseline_Logistic_Primal beside it), and BM_Var_Op_<op> for each op of
+// the unary derivatives table. The figures we publish are ratios taken in one run: bench/ratios.py runs this
+// binary and prints them.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -101,11 +102,15 @@ bool check_gradient(benchmark::State& state, VarGradient<P>& run, HandAdjoint ad
   return false;
 }
 
-void tape_counters(benchmark::State& state, const Tape& tape, long ops) {
+template <class AnyTape>
+void tape_counters(benchmark::State& state, const AnyTape& tape, long ops) {
   const TapeStats s = tape.stats();
   state.counters["ops"] = static_cast<double>(ops);
   state.counters["statements"] = static_cast<double>(s.statements);
-  state.counters["tape_bytes_per_op"] = static_cast<double>(s.bytes()) / static_cast<double>(ops);
+  // The second-order tape's arguments differ in size (affine statements have no partial tangents).
+  double bytes = static_cast<double>(s.bytes());
+  if constexpr (requires { tape.bytes(); }) bytes = static_cast<double>(tape.bytes());
+  state.counters["tape_bytes_per_op"] = bytes / static_cast<double>(ops);
 }
 
 template <class P>
@@ -165,9 +170,43 @@ class DualHvp {
   std::vector<double> hv_, g_;
 };
 
-/// Checks H v against central differences of the hand adjoint along v, and the gradient against it.
+/// The same product on the second-order tape (what hvp() runs): inputs SecondOrderVar(x_i, v_i), one
+/// statement per right-hand side, one sweep of adjoints and adjoint tangents.
 template <class P>
-bool check_hvp(benchmark::State& state, DualHvp<P>& run, HandAdjoint adjoint) {
+class SecondOrderHvp {
+ public:
+  SecondOrderHvp() : in_(P::inputs()), v_(in_.size()), x_(in_.size()), hv_(in_.size()), g_(in_.size()) {
+    std::mt19937_64 rng(99);
+    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+    for (double& d : v_) d = uniform(rng);
+  }
+  double hvp() {
+    tape_.clear();
+    for (std::size_t i = 0; i < in_.size(); ++i) x_[i] = SecondOrderVar<1>(in_[i], v_[i]);
+    const SecondOrderVar<1> y = P{}(x_.data());
+    y.backward();
+    for (std::size_t i = 0; i < x_.size(); ++i) {
+      hv_[i] = x_[i].grad_tangent();
+      g_[i] = x_[i].grad();
+    }
+    return y.value();
+  }
+  const std::vector<double>& hv() const { return hv_; }
+  const std::vector<double>& grad() const { return g_; }
+  const std::vector<double>& inputs() const { return in_; }
+  const std::vector<double>& direction() const { return v_; }
+  const SecondOrderTape<1>& tape() const { return tape_; }
+
+ private:
+  SecondOrderTape<1> tape_;
+  std::vector<double> in_, v_;
+  std::vector<SecondOrderVar<1>> x_;
+  std::vector<double> hv_, g_;
+};
+
+/// Checks H v against central differences of the hand adjoint along v, and the gradient against it.
+template <class Run>
+bool check_hvp(benchmark::State& state, Run& run, HandAdjoint adjoint) {
   const std::size_t n = run.inputs().size();
   std::vector<double> ref(n), up(n), down(n), x(n);
   adjoint(run.inputs().data(), ref.data());
@@ -187,9 +226,9 @@ bool check_hvp(benchmark::State& state, DualHvp<P>& run, HandAdjoint adjoint) {
   return false;
 }
 
-template <class P>
-void dual_hvp(benchmark::State& state, HandAdjoint adjoint) {
-  DualHvp<P> run;
+template <class P, template <class> class Run>
+void hvp_bench(benchmark::State& state, HandAdjoint adjoint) {
+  Run<P> run;
   if (!check_hvp(state, run, adjoint)) return;
   for (auto _ : state) {
     double f = run.hvp();
@@ -249,7 +288,9 @@ void register_problem(HandAdjoint adjoint) {
   benchmark::RegisterBenchmark(("BM_Baseline_" + name + "_HandAdjoint").c_str(), hand_adjoint<P>, adjoint);
   benchmark::RegisterBenchmark(("BM_Var_" + name + "_Record").c_str(), var_record<P>, adjoint);
   benchmark::RegisterBenchmark(("BM_Var_" + name + "_Gradient").c_str(), var_gradient<P>, adjoint);
-  benchmark::RegisterBenchmark(("BM_Dual_" + name + "_Hvp").c_str(), dual_hvp<P>, adjoint);
+  benchmark::RegisterBenchmark(("BM_Dual_" + name + "_Hvp").c_str(), hvp_bench<P, DualHvp>, adjoint);
+  benchmark::RegisterBenchmark(("BM_SecondOrder_" + name + "_Hvp").c_str(), hvp_bench<P, SecondOrderHvp>,
+                               adjoint);
 }
 
 // ---- per-op: record + backward of 1000 statements acc = acc + op(x + offset_i) ---------------------

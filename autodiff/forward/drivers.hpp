@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // drivers.hpp: forward-mode and second-order derivatives in one call.
-// jvp and forward_jacobian run f on Dual<double>; hvp and hessian run it on Dual<Var> (forward-over-
-// reverse: one recording and one reverse sweep per direction) on a private Tape, so they neither see nor
-// disturb the caller's recording. f is a template (a generic lambda): it takes the inputs as
-// `const std::vector<T>&` for the T each driver chooses, as gradient() calls it with Vars.
+// jvp and forward_jacobian run f on Dual<double>; hvp and hessian run it on SecondOrderVar<L>
+// (forward-over-reverse on the second-order tape: one recording and one reverse sweep per L directions)
+// on a private SecondOrderTape, so they neither see nor disturb the caller's recording. f is a template (a
+// generic lambda): it takes the inputs as `const std::vector<T>&` for the T each driver chooses, as
+// gradient() calls it with Vars.
 #pragma once
 
 #include <algorithm>
@@ -15,6 +16,8 @@
 
 #include "tapegrad/autodiff/core/error.hpp"
 #include "tapegrad/autodiff/forward/dual.hpp"
+#include "tapegrad/autodiff/forward/second_order_tape.hpp"
+#include "tapegrad/autodiff/forward/second_order_var.hpp"
 #include "tapegrad/autodiff/scalar/drivers.hpp"
 #include "tapegrad/autodiff/scalar/var.hpp"
 #include "tapegrad/autodiff/tape/tape.hpp"
@@ -56,25 +59,30 @@ inline void check_same_size(std::string_view op, std::size_t point, std::size_t 
                  " entries but the point has ", point);
 }
 
-/// Records f at `point` in direction `direction` on the active tape and sweeps back from the output's
-/// tangent; writes the gradient and H v. Returns f's value.
-template <class F>
-double hvp_on_active_tape(F& f, std::span<const double> point, std::span<const double> direction,
-                          std::vector<Dual<Var>>& x, std::span<double> gradient, std::span<double> hv) {
+/// Records f on the active SecondOrderTape<L> at `point`, the inputs' tangents in lane l being column
+/// `first + l` of the identity (or `direction` when not null, L = 1), and sweeps back from the output once.
+/// Writes the gradient and, per lane, H e_(first + l) (or H v) through `column(l, i, value)`. Returns f.
+template <std::size_t L, class F, class Column>
+double second_order_sweep(F& f, std::span<const double> point, const double* direction, std::size_t first,
+                          std::vector<SecondOrderVar<L>>& x, std::span<double> gradient, Column&& column) {
   const std::size_t n = point.size();
   x.clear();
-  for (std::size_t i = 0; i < n; ++i) x.emplace_back(Var(point[i]), Var(direction[i]));
-  const Dual<Var> y = call_with_duals(f, x);
-  std::fill(gradient.begin(), gradient.end(), 0.0);
-  std::fill(hv.begin(), hv.end(), 0.0);
-  if (y.tangent().is_recorded()) {
-    y.tangent().backward();
-    for (std::size_t i = 0; i < n; ++i) {
-      hv[i] = x[i].value().grad();
-      gradient[i] = x[i].tangent().grad();
-    }
+  for (std::size_t i = 0; i < n; ++i) {
+    std::array<double, L> t{};
+    if (direction != nullptr)
+      t[0] = direction[i];
+    else if (i >= first && i < first + L)
+      t[i - first] = 1.0;
+    x.emplace_back(point[i], t);
   }
-  return y.value().value();
+  const SecondOrderVar<L> y = call_with_duals(f, x);
+  const bool recorded = y.is_recorded();
+  if (recorded) y.backward();
+  for (std::size_t i = 0; i < n; ++i) {
+    gradient[i] = recorded ? x[i].grad() : 0.0;
+    for (std::size_t l = 0; l < L; ++l) column(l, i, recorded ? x[i].grad_tangent(l) : 0.0);
+  }
+  return y.value();
 }
 }  // namespace detail
 
@@ -147,18 +155,22 @@ JacobianResult forward_jacobian(F&& f, std::initializer_list<double> point) {
   return forward_jacobian<Lanes>(f, std::span<const double>(point.begin(), point.size()));
 }
 
-/// Value, gradient and Hessian-vector product of a scalar f (returning a Dual<Var>) at `point`:
-/// forward-over-reverse, one recording and one reverse sweep, about twice a gradient's tape.
+/// Value, gradient and Hessian-vector product of a scalar f at `point`: forward-over-reverse on the
+/// second-order tape (SecondOrderVar<1>: one statement per right-hand side, one reverse sweep of
+/// adjoints and adjoint tangents). f is called with `const std::vector<SecondOrderVar<1>>&`.
 /// Throws ShapeError when v and point differ in size.
 /// Example: `auto r = hvp([](const auto& x) { return x[0] * x[0] * x[1]; }, {1.0, 2.0}, {1.0, 0.0});`
 template <class F>
 HvpResult hvp(F&& f, std::span<const double> point, std::span<const double> v) {
   detail::check_same_size("hvp", point.size(), v.size());
-  Tape tape;
-  std::vector<Dual<Var>> x;
+  SecondOrderTape<1> tape;
+  std::vector<SecondOrderVar<1>> x;
   x.reserve(point.size());
   HvpResult result{0.0, std::vector<double>(point.size()), std::vector<double>(point.size())};
-  result.value = detail::hvp_on_active_tape(f, point, v, x, result.gradient, result.hvp);
+  static constexpr double kNone = 0.0;  // a direction pointer for an empty point
+  result.value =
+      detail::second_order_sweep<1>(f, point, v.empty() ? &kNone : v.data(), 0, x, result.gradient,
+                                    [&](std::size_t, std::size_t i, double h) { result.hvp[i] = h; });
   return result;
 }
 template <class F>
@@ -167,32 +179,33 @@ HvpResult hvp(F&& f, std::initializer_list<double> point, std::initializer_list<
              std::span<const double>(v.begin(), v.size()));
 }
 
-/// Value, gradient and dense Hessian of a scalar f at `point`: one hvp per column (n recordings on one
-/// private Tape, cleared between them, so its memory is reused).
-template <class F>
+/// Value, gradient and dense Hessian of a scalar f at `point`: ceil(n / Lanes) recordings on one private
+/// SecondOrderTape<Lanes>, each with Lanes unit directions as the inputs' tangents and one sweep that
+/// yields Lanes columns. f is called with `const std::vector<SecondOrderVar<Lanes>>&`.
+template <std::size_t Lanes = 8, class F>
 HessianResult hessian(F&& f, std::span<const double> point) {
   const std::size_t n = point.size();
   HessianResult result;
   result.n = n;
   result.gradient.assign(n, 0.0);
   result.hessian.assign(n * n, 0.0);
-  Tape tape;
-  std::vector<Dual<Var>> x;
+  SecondOrderTape<Lanes> tape;
+  std::vector<SecondOrderVar<Lanes>> x;
   x.reserve(n);
-  std::vector<double> direction(n, 0.0), column(n), gradient(n);
-  if (n == 0) result.value = detail::hvp_on_active_tape(f, point, direction, x, gradient, column);
-  for (std::size_t j = 0; j < n; ++j) {
+  for (std::size_t first = 0; first < n || (n == 0 && first == 0); first += Lanes) {
     tape.clear();
-    direction[j] = 1.0;
-    result.value = detail::hvp_on_active_tape(f, point, direction, x, result.gradient, column);
-    direction[j] = 0.0;
-    for (std::size_t i = 0; i < n; ++i) result.hessian[i * n + j] = column[i];
+    result.value = detail::second_order_sweep<Lanes>(f, point, nullptr, first, x, result.gradient,
+                                                     [&](std::size_t lane, std::size_t i, double h) {
+                                                       if (first + lane < n)
+                                                         result.hessian[i * n + first + lane] = h;
+                                                     });
+    if (n == 0) break;
   }
   return result;
 }
-template <class F>
+template <std::size_t Lanes = 8, class F>
 HessianResult hessian(F&& f, std::initializer_list<double> point) {
-  return hessian(f, std::span<const double>(point.begin(), point.size()));
+  return hessian<Lanes>(f, std::span<const double>(point.begin(), point.size()));
 }
 
 }  // namespace tapegrad

@@ -6,9 +6,11 @@
 // the row's partials times the arguments' tangents. No derivative is written here.
 //
 // T = double: plain forward mode (jvp, forward_jacobian); L > 1 lanes push L directions in one pass.
-// T = Var: forward-over-reverse. The value and every tangent are Vars recorded on the active tape, so a
-//   reverse sweep from a tangent differentiates the directional derivative: with tangent v at the inputs,
-//   the input values' adjoints are H v and the input tangents' adjoints are the gradient (drivers.hpp).
+// T = Var: forward-over-reverse, eagerly. The value and every tangent are Vars recorded on the active
+//   tape, so a reverse sweep from a tangent differentiates the directional derivative: with tangent v at
+//   the inputs, the input values' adjoints are H v and the input tangents' adjoints are the gradient. hvp()
+//   and hessian() use the faster second-order tape instead (second_order_var.hpp: one statement per
+//   right-hand side); Dual<Var> is for code that wants Vars out, e.g. to go on differentiating them.
 //   Each op records one statement for its value (partials from the row's first-derivative column) and one
 //   per tangent, whose partials are the row's first derivatives (with respect to the argument tangents)
 //   and its second-derivative column times the tangents (with respect to the argument values). A row

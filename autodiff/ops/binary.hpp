@@ -8,6 +8,8 @@
 // The rows are templates over the floating type, so the elementwise tensor rows reuse them for float too.
 // Second derivatives (forward/dual.hpp, for Hessians): d_aa, d_ab, d_bb (d_ab = d_ba), given the
 // arguments and y; a row whose second derivatives are all zero says `second_is_zero = true` instead.
+// `d_aa_is_zero` / `d_bb_is_zero` say that d_aa / d_bb is 0 everywhere (mul; div in a): the second-order
+// tape then skips that term, and records `x * c` (c a constant) without partial tangents.
 #pragma once
 
 #include <cmath>
@@ -51,6 +53,7 @@ struct Mul {
   template <class T> static T d_aa(T, T, T) noexcept { return T{0}; }
   template <class T> static T d_ab(T, T, T) noexcept { return T{1}; }
   template <class T> static T d_bb(T, T, T) noexcept { return T{0}; }
+  static constexpr bool d_aa_is_zero = true, d_bb_is_zero = true;
 };
 
 struct Div {
@@ -61,6 +64,7 @@ struct Div {
   template <class T> static T d_a(T, T b, T) noexcept { return T{1} / b; }
   template <class T> static T d_b(T, T b, T y) noexcept { return -y / b; }
   template <class T> static T d_aa(T, T, T) noexcept { return T{0}; }
+  static constexpr bool d_aa_is_zero = true;
   template <class T> static T d_ab(T, T b, T) noexcept { return T{-1} / (b * b); }
   template <class T> static T d_bb(T, T b, T y) noexcept { return T{2} * y / (b * b); }
 };

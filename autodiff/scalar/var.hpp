@@ -37,7 +37,8 @@ class Var : public ExpressionBase {
   /// Records expression `e` as one statement on the active tape.
   /// Throws TapeError if `e` reads a Var of a cleared, destroyed or other live tape.
   template <Expression E>
-  requires(!std::is_same_v<std::remove_cvref_t<E>, Var>) TAPEGRAD_INLINE Var(const E& e)
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Var> && detail::lanes_of<E> == 0) TAPEGRAD_INLINE
+      Var(const E& e)
       : value_(e.value()) {  // NOLINT(google-explicit-constructor): Var y = x * x must work
     const detail::Recorded recorded = Tape::record(e);
     index_ = recorded.index;
@@ -63,7 +64,8 @@ class Var : public ExpressionBase {
 
   Var& operator=(double value) { return *this = Var(value); }
   template <Expression E>
-  requires(!std::is_same_v<std::remove_cvref_t<E>, Var>) TAPEGRAD_INLINE Var& operator=(const E& e) {
+  requires(!std::is_same_v<std::remove_cvref_t<E>, Var> && detail::lanes_of<E> == 0) TAPEGRAD_INLINE Var&
+  operator=(const E& e) {
     return *this = Var(e);
   }
 

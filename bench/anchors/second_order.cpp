@@ -6,10 +6,12 @@
 // Built with that harness's problems.hpp on the include path (problems a-e, its passive data) and this
 // checkout on it too (tapegrad, bench/problems.hpp for the logistic problem); WITH_STAN and WITH_CODIPACK
 // add the peers (StanHeaders from Debian; CoDiPack from its published sources, outside the repository).
-//   problems a-e:  tapegrad gradient (for the hvp / gradient ratio), tapegrad hvp (Dual<Var>),
-//                  Stan hessian_times_vector (fvar<var>), CoDiPack RealReverseGen<RealForward>
-//   logistic n=100: tapegrad hessian, Stan hessian, CoDiPack EvaluationHelper::evalHessian (its default
-//                  type), and CoDiPack with n RealReverseGen<RealForward> sweeps
+//   problems a-e:  tapegrad gradient (for the hvp / gradient ratio), tapegrad hvp (SecondOrderVar<1> on
+//                  the second-order tape), the eager Dual<Var>, Stan hessian_times_vector (fvar<var>),
+//                  CoDiPack RealReverseGen<RealForward>
+//   logistic n=100: tapegrad hessian (8 lanes; also 1, 4, 16), Stan hessian, CoDiPack
+//                  EvaluationHelper::evalHessian (its default type), and CoDiPack with n
+//                  RealReverseGen<RealForward> sweeps
 // Every entry's result is compared with tapegrad's (relative max-norm error printed, MISMATCH past 1e-9).
 // Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), not wall-clock: on a shared machine a time
 // slice lost to another process would otherwise land in one entry's median and not another's.
@@ -116,6 +118,13 @@ tapegrad::Tape& tape() {
   return t;
 }
 
+/// One second-order tape for every problem (the active one: a tape per problem would leave only the last
+/// constructed active).
+tapegrad::SecondOrderTape<1>& second_order_tape() {
+  static tapegrad::SecondOrderTape<1> t;
+  return t;
+}
+
 /// tapegrad's gradient, the steady-state way of peer_tapegrad.cpp: one Tape, cleared per call.
 template <class P>
 double tapegrad_gradient(const double* in, const double*, double* g) {
@@ -128,9 +137,23 @@ double tapegrad_gradient(const double* in, const double*, double* g) {
   return y.value();
 }
 
-/// tapegrad's Hessian-vector product: Dual<Var> inputs (x_i, v_i), one sweep from the output's tangent.
+/// tapegrad's Hessian-vector product on the second-order tape, the steady-state way: one
+/// SecondOrderTape cleared per call, inputs SecondOrderVar(x_i, v_i), one sweep from the output.
 template <class P>
 double tapegrad_hvp(const double* in, const double* v, double* hv) {
+  using S = tapegrad::SecondOrderVar<1>;
+  static std::vector<S> x(P::n_in);
+  second_order_tape().clear();
+  for (int i = 0; i < P::n_in; ++i) x[i] = S(in[i], v[i]);
+  const S y = P()(x.data());
+  y.backward();
+  for (int i = 0; i < P::n_in; ++i) hv[i] = x[i].grad_tangent();
+  return y.value();
+}
+
+/// The eager Dual<Var> (two statements per operation): inputs (x_i, v_i), one sweep from the tangent.
+template <class P>
+double tapegrad_dual_hvp(const double* in, const double* v, double* hv) {
   using D = tapegrad::Dual<tapegrad::Var>;
   static std::vector<D> x(P::n_in);
   tape().clear();
@@ -151,10 +174,12 @@ double tapegrad_logistic_gradient(const double* in, const double*, double* g) {
   return y.value();
 }
 
-/// The public driver: n forward-over-reverse sweeps on one private Tape.
+/// The public driver: n / Lanes forward-over-reverse sweeps of Lanes tangent lanes each, on one private
+/// SecondOrderTape.
+template <std::size_t Lanes>
 double tapegrad_logistic_hessian(const double* in, const double*, double* h) {
   const auto f = [](const auto& w) { return Logistic()(w.data()); };
-  const tapegrad::HessianResult r = tapegrad::hessian(f, std::span<const double>(in, Logistic::n));
+  const tapegrad::HessianResult r = tapegrad::hessian<Lanes>(f, std::span<const double>(in, Logistic::n));
   std::copy(r.hessian.begin(), r.hessian.end(), h);
   return r.value;
 }
@@ -250,7 +275,8 @@ template <class P>
 std::vector<Entry> problem_entries() {
   std::vector<Entry> e{{"double", "primal", &primal<P>},
                        {"tapegrad", "gradient", &tapegrad_gradient<P>},
-                       {"tapegrad", "hvp", &tapegrad_hvp<P>}};
+                       {"tapegrad", "hvp", &tapegrad_hvp<P>},
+                       {"tapegrad Dual<Var> (eager)", "hvp", &tapegrad_dual_hvp<P>}};
 #ifdef WITH_STAN
   e.push_back({"Stan 3.0 hessian_times_vector", "hvp", &stan_hvp<P, P::n_in>});
 #endif
@@ -264,7 +290,10 @@ std::vector<Entry> logistic_entries() {
   std::vector<Entry> e{
       {"double", "primal", [](const double* x, const double*, double*) { return Logistic()(x); }},
       {"tapegrad", "gradient", &tapegrad_logistic_gradient},
-      {"tapegrad", "hessian", &tapegrad_logistic_hessian}};
+      {"tapegrad", "hessian", &tapegrad_logistic_hessian<8>},
+      {"tapegrad hessian<1>", "hessian", &tapegrad_logistic_hessian<1>},
+      {"tapegrad hessian<4>", "hessian", &tapegrad_logistic_hessian<4>},
+      {"tapegrad hessian<16>", "hessian", &tapegrad_logistic_hessian<16>}};
 #ifdef WITH_STAN
   e.push_back({"Stan 3.0 hessian", "hessian", &stan_logistic_hessian});
 #endif

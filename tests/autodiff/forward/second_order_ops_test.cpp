@@ -6,8 +6,9 @@
 // test code. For each op, at the seeded points of its Domain and in every activity pattern (each argument
 // an input or a plain double, and the same input on both sides of a binary op):
 //   - Dual<double>'s tangent is the tape gradient (first order: the same column, read forward);
-//   - hessian_check: the Hessian from Dual<Var> (the row's second-derivative column) matches central
-//     differences of the tape gradient.
+//   - hessian_check: the Hessian from the second-order tape (SecondOrderVar: the row's second-derivative
+//     column through the expression nodes) matches central differences of the tape gradient;
+//   - hvp on the second-order tape equals H v of the eager Dual<Var> (the same column through apply()).
 // A row without second derivatives fails the static_assert below (and Dual<Var>'s own), as a row missing
 // from the registry fails the first-order test.
 #include <doctest/doctest.h>
@@ -98,6 +99,20 @@ void check_pattern(const std::array<double, N>& p) {
   check_function(f, point);
 }
 
+/// H v through the eager Dual<Var>: inputs (x_i, v_i) on a Tape, one sweep from the output's tangent.
+template <class F>
+std::vector<double> eager_hvp(const F& f, const std::vector<double>& point, const std::vector<double>& v) {
+  tapegrad::Tape tape;
+  std::vector<Dual<Var>> x;
+  for (std::size_t i = 0; i < point.size(); ++i) x.emplace_back(Var(point[i]), Var(v[i]));
+  const Dual<Var> y = f(x);
+  std::vector<double> hv(point.size(), 0.0);
+  if (!y.tangent().is_recorded()) return hv;
+  y.tangent().backward();
+  for (std::size_t i = 0; i < point.size(); ++i) hv[i] = x[i].value().grad();
+  return hv;
+}
+
 /// Forward tangent == tape gradient (in the direction of all ones and of a seeded one), and the
 /// Hessian matches central differences of the gradient.
 template <class F>
@@ -114,10 +129,16 @@ void check_function(const F& f, const std::vector<double>& point) {
   CAPTURE(j.tangent[0]);
   CHECK(test::close(j.tangent[0], expected, 1e-13));
   TAPEGRAD_CHECK_GRADCHECK(tapegrad::hessian_check(f, point));
-  // hvp's gradient (the input tangents' adjoints) is the tape gradient too.
+  // hvp (the second-order tape) returns the tape gradient too, and the H v of the eager Dual<Var> (the
+  // same rows through apply(): two statements per operation on the first-order tape).
   const tapegrad::HvpResult h = tapegrad::hvp(f, point, v);
   CHECK(test::same_value(h.value, g.value));
   for (std::size_t i = 0; i < v.size(); ++i) CHECK(test::close(h.gradient[i], g.gradient[i], 1e-13));
+  const std::vector<double> eager = eager_hvp(f, point, v);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    CAPTURE(i);
+    CHECK(test::close(h.hvp[i], eager[i], 1e-13));
+  }
 }
 
 }  // namespace
