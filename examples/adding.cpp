@@ -19,6 +19,7 @@
 #include <tapegrad/nn/plot/plot.hpp>
 #include <vector>
 
+#include "adding_problem.hpp"
 #include "example_support.hpp"
 
 namespace {
@@ -26,29 +27,8 @@ namespace {
 namespace nn = tapegrad::nn;
 using tapegrad::Tensor;
 
-struct Batch {
-  Tensor x;  // [length, batch, 2]: (value, mask), time-major
-  Tensor y;  // [batch, 1]: the sum of the two marked values
-};
-
-/// `batch` sequences of `length` steps; the marks are drawn one in each half.
-Batch adding_batch(std::int64_t length, std::int64_t batch, tapegrad::Generator& gen) {
-  std::vector<float> x(static_cast<std::size_t>(length * batch * 2), 0.0f),
-      y(static_cast<std::size_t>(batch));
-  const auto at = [&](std::int64_t t, std::int64_t b) {
-    return static_cast<std::size_t>((t * batch + b) * 2);
-  };
-  const std::int64_t half = length / 2;
-  for (std::int64_t b = 0; b < batch; ++b) {
-    for (std::int64_t t = 0; t < length; ++t) x[at(t, b)] = static_cast<float>(gen.uniform());
-    const auto first = static_cast<std::int64_t>(gen.uniform() * static_cast<double>(half));
-    const auto second = half + static_cast<std::int64_t>(gen.uniform() * static_cast<double>(length - half));
-    x[at(first, b) + 1] = 1.0f;
-    x[at(second, b) + 1] = 1.0f;
-    y[static_cast<std::size_t>(b)] = x[at(first, b)] + x[at(second, b)];
-  }
-  return {tapegrad::from(x, {length, batch, 2}), tapegrad::from(y, {batch, 1})};
-}
+using Batch = tapegrad::examples::AddingBatch;
+using tapegrad::examples::adding_batch;
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "nn_test_support.hpp"
 #include "tapegrad/autodiff/tensor/grad_sink.hpp"
 #include "tapegrad/nn/nn.hpp"
 
@@ -21,17 +22,7 @@ using tapegrad::Tensor;
 
 namespace {
 
-nn::Dataset blobs(std::int64_t n, std::int64_t d, std::uint64_t seed) {
-  tapegrad::Generator gen(seed);
-  Tensor x = tapegrad::randn({n, d}, gen, Dtype::float64);
-  std::vector<std::int64_t> labels(static_cast<std::size_t>(n));
-  double* p = x.data<double>();
-  for (std::int64_t i = 0; i < n; ++i) {
-    labels[static_cast<std::size_t>(i)] = i % 3;
-    p[i * d] += 2.0 * static_cast<double>(i % 3);
-  }
-  return nn::Dataset(x, labels, 3);
-}
+using tapegrad::nn::test::blobs;
 
 nn::MLP make_net(std::uint64_t seed) {
   tapegrad::Generator gen(seed);

@@ -16,6 +16,20 @@ namespace tapegrad::nn::test {
 
 inline constexpr std::uint64_t kSeed = 20240611;
 
+/// n rows of d float64 features in 3 classes (row i has class i % 3, its first feature shifted by 2 * class):
+/// separable enough for a small MLP's loss to fall within a few steps.
+inline Dataset blobs(std::int64_t n, std::int64_t d, std::uint64_t seed) {
+  Generator gen(seed);
+  Tensor x = randn({n, d}, gen, Dtype::float64);
+  std::vector<std::int64_t> labels(static_cast<std::size_t>(n));
+  double* p = x.data<double>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    labels[static_cast<std::size_t>(i)] = i % 3;
+    p[i * d] += 2.0 * static_cast<double>(i % 3);
+  }
+  return Dataset(x, labels, 3);
+}
+
 /// tensor_gradcheck of x -> module(x) with respect to x and all the module's parameters (float64). The
 /// gradcheck's own leaves are swapped into the module with set_parameter for each evaluation, and the
 /// original parameters are put back afterwards.

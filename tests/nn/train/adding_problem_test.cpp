@@ -3,6 +3,8 @@
 // a random signal in [0, 1] and a mask with two ones, one in each half; the target is the sum of the two
 // marked values. Always answering 1 gives MSE 1/6 ≈ 0.167; an LSTM must carry both values across up to
 // 50 steps to get below 0.01.
+#include "adding_problem.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -16,27 +18,8 @@ namespace nn = tapegrad::nn;
 
 namespace {
 
-struct Batch {
-  Tensor x;  // [length, batch, 2]: (value, mask)
-  Tensor y;  // [batch, 1]
-};
-
-Batch adding_batch(std::int64_t length, std::int64_t batch, tapegrad::Generator& gen) {
-  std::vector<float> x(static_cast<std::size_t>(length * batch * 2)), y(static_cast<std::size_t>(batch));
-  const auto at = [&](std::int64_t t, std::int64_t b) {
-    return static_cast<std::size_t>((t * batch + b) * 2);
-  };
-  const std::int64_t half = length / 2;
-  for (std::int64_t b = 0; b < batch; ++b) {
-    for (std::int64_t t = 0; t < length; ++t) x[at(t, b)] = static_cast<float>(gen.uniform());
-    const auto first = static_cast<std::int64_t>(gen.uniform() * static_cast<double>(half));
-    const auto second = half + static_cast<std::int64_t>(gen.uniform() * static_cast<double>(length - half));
-    x[at(first, b) + 1] = 1.0f;
-    x[at(second, b) + 1] = 1.0f;
-    y[static_cast<std::size_t>(b)] = x[at(first, b)] + x[at(second, b)];
-  }
-  return {tapegrad::from(x, {length, batch, 2}), tapegrad::from(y, {batch, 1})};
-}
+using Batch = tapegrad::examples::AddingBatch;
+using tapegrad::examples::adding_batch;
 
 }  // namespace
 

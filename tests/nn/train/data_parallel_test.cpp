@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "nn_test_support.hpp"
 #include "tapegrad/autodiff/kernels/buffer.hpp"
 #include "tapegrad/nn/nn.hpp"
 
@@ -17,18 +18,7 @@ using tapegrad::Tensor;
 
 namespace {
 
-// A classification set of n points in d dimensions with 3 classes, float64, seeded.
-nn::Dataset blobs(std::int64_t n, std::int64_t d, std::uint64_t seed) {
-  tapegrad::Generator gen(seed);
-  Tensor x = tapegrad::randn({n, d}, gen, Dtype::float64);
-  std::vector<std::int64_t> labels(static_cast<std::size_t>(n));
-  double* p = x.data<double>();
-  for (std::int64_t i = 0; i < n; ++i) {
-    labels[static_cast<std::size_t>(i)] = i % 3;
-    p[i * d] += 2.0 * static_cast<double>(i % 3);  // separable enough for the loss to fall
-  }
-  return nn::Dataset(x, labels, 3);
-}
+using tapegrad::nn::test::blobs;  // 3 separable classes, float64, seeded
 
 nn::MLP make_net(std::int64_t d) {
   tapegrad::Generator gen(11);
